@@ -1,0 +1,63 @@
+"""Roles and what each may do. A role is granted on an org unit and reaches that unit's whole subtree.
+
+This table is the single source of truth for permissions; later services add their permissions here.
+"""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samaneh.geo.models import OrgUnit
+
+K = OrgUnit.Kind
+
+
+class Role(models.TextChoices):
+    MUNICIPALITY_STAFF = "municipality_staff", _("کارشناس شهرداری")
+    DEHYARI_STAFF = "dehyari_staff", _("کارشناس دهیاری")
+    DISTRICT_REVIEWER = "district_reviewer", _("کارشناس بخشداری")
+    COUNTY_REVIEWER = "county_reviewer", _("کارشناس فرمانداری")
+    PROVINCE_REVIEWER = "province_reviewer", _("کارشناس استانداری")
+    NATIONAL_EXPERT = "national_expert", _("کارشناس سازمان شهرداری‌ها و دهیاری‌ها")
+    INSPECTION_OFFICER = "inspection_officer", _("کارشناس دفتر بازرسی")
+    STATISTICS_OFFICER = "statistics_officer", _("کارشناس آمار")
+    IT_SUPERVISOR = "it_supervisor", _("ناظر فناوری اطلاعات")
+    SYSTEM_ADMIN = "system_admin", _("مدیر سامانه")
+
+
+# The kinds of unit each role may be granted on.
+ROLE_UNIT_KINDS = {
+    Role.MUNICIPALITY_STAFF: {K.CITY},
+    Role.DEHYARI_STAFF: {K.VILLAGE},
+    Role.DISTRICT_REVIEWER: {K.DISTRICT},
+    Role.COUNTY_REVIEWER: {K.COUNTY},
+    Role.PROVINCE_REVIEWER: {K.PROVINCE},
+    Role.NATIONAL_EXPERT: {K.COUNTRY},
+    Role.INSPECTION_OFFICER: {K.COUNTY, K.PROVINCE, K.COUNTRY},
+    Role.STATISTICS_OFFICER: {K.COUNTY, K.PROVINCE, K.COUNTRY},
+    Role.IT_SUPERVISOR: {K.COUNTY, K.PROVINCE, K.COUNTRY},
+    Role.SYSTEM_ADMIN: {K.COUNTRY},
+}
+
+
+class Perm:
+    """Permission names. Each is checked only through samaneh.geo.scope."""
+
+    VIEW_WORKSPACE = "unit.view_workspace"  # the staff view of a unit: its administrations and staff
+    IMPORT_DEHYARIS = "administration.import_dehyaris"
+    MANAGE_ROLES = "accounts.manage_roles"
+
+
+ALL_ROLES = set(Role)
+REVIEWERS = {Role.DISTRICT_REVIEWER, Role.COUNTY_REVIEWER, Role.PROVINCE_REVIEWER, Role.NATIONAL_EXPERT}
+
+PERMISSIONS = {
+    Perm.VIEW_WORKSPACE: ALL_ROLES,
+    Perm.IMPORT_DEHYARIS: {Role.PROVINCE_REVIEWER, Role.NATIONAL_EXPERT, Role.SYSTEM_ADMIN},
+    Perm.MANAGE_ROLES: {Role.SYSTEM_ADMIN},
+}
+
+
+def roles_with(permission):
+    try:
+        return PERMISSIONS[permission]
+    except KeyError:
+        raise ValueError(f"Unknown permission {permission!r}") from None

@@ -1,0 +1,49 @@
+"""Jalali dates for people; UTC datetimes in storage. One place to convert both ways."""
+import datetime as dt
+
+import jdatetime
+from django.utils import timezone
+
+from samaneh.core.text import normalize_digits, to_persian_digits
+
+MONTH_NAMES = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"]
+
+
+def to_jalali(value):
+    """A `date` or `datetime` (aware datetimes shown in the current time zone) as jdatetime."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return jdatetime.datetime.fromgregorian(datetime=value)
+    return jdatetime.date.fromgregorian(date=value)
+
+
+def format_jalali(value, with_time=False, persian_digits=True):
+    """`1403/05/12` (or `1403/05/12 14:05`) in Persian digits by default."""
+    j = to_jalali(value)
+    if j is None:
+        return ""
+    text = f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
+    if with_time and isinstance(j, jdatetime.datetime):
+        text += f" {j.hour:02d}:{j.minute:02d}"
+    return to_persian_digits(text) if persian_digits else text
+
+
+def format_jalali_long(value):
+    """`۱۲ مرداد ۱۴۰۳`."""
+    j = to_jalali(value)
+    if j is None:
+        return ""
+    return to_persian_digits(f"{j.day} {MONTH_NAMES[j.month - 1]} {j.year}")
+
+
+def parse_jalali_date(text):
+    """`1403/05/12`, `۱۴۰۳/۰۵/۱۲` or `1403-5-12` → Gregorian `date`. Raises ValueError if not a real date."""
+    text = normalize_digits((text or "").strip()).replace("-", "/")
+    parts = text.split("/")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise ValueError("not a Jalali date")
+    year, month, day = (int(p) for p in parts)
+    return jdatetime.date(year, month, day).togregorian()
