@@ -10,6 +10,7 @@ admin.site.index_title = _("مدیریت سامانه")
 urlpatterns = [
     path("", include("samaneh.web.urls")),
     path("units/", include("samaneh.geo.urls")),
+    path("dehyaris/", include("samaneh.geo.dehyari_urls")),
     path("accounts/", include("samaneh.accounts.urls")),
     path("api/", include("samaneh.geo.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
