@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from samaneh.geo.demo import create_demo_dehyaris
+from samaneh.web.demo import DEMO_CITIZEN_MOBILE, DEMO_PASSWORD, demo_accounts_create
+
+
+class Command(BaseCommand):
+    help = "Create the labelled demo data and demo accounts (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--allow-production", action="store_true", help="Run even with DEBUG off.")
+
+    def handle(self, *args, allow_production=False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("Demo accounts have a published password: refusing with DEBUG off.")
+        created = create_demo_dehyaris()
+        accounts = demo_accounts_create()
+        out = self.stdout
+        out.write(f"Demo dehyaris created this run: {len(created)}")
+        out.write("")
+        out.write("=" * 72)
+        out.write(f"Demo logins — staff at {reverse('accounts:staff-login')} (password, then TOTP: scan the QR on first")
+        out.write("login, or print the current code with `make totp ACCOUNT=<username>`)")
+        out.write(f"password for every staff account: {DEMO_PASSWORD}")
+        for account in accounts:
+            out.write(f"  {account.username:<20} {account.role}  —  {account.unit}")
+        out.write(f"Citizen at {reverse('accounts:citizen-login')}: mobile {DEMO_CITIZEN_MOBILE}; the SMS code is written to")
+        out.write(f"  {settings.SMS_FILE_PATH}")
+        out.write("=" * 72)
