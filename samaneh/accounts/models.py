@@ -52,3 +52,27 @@ class RoleAssignment(models.Model):
                 {"org_unit": _("نقش «%(role)s» فقط روی این نوع واحد داده می‌شود: %(kinds)s")
                  % {"role": self.get_role_display(), "kinds": kinds}}
             )
+
+
+class CitizenOtpChallenge(models.Model):
+    """One SMS code sent to a mobile. Only the newest challenge of a mobile can be answered.
+
+    The code itself is never stored: `code_hash` is an HMAC keyed with SECRET_KEY. A lock set after too
+    many wrong answers lives on the challenge that was attacked and blocks the whole mobile until it ends.
+    """
+
+    mobile = models.CharField(_("شماره همراه"), max_length=11)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(_("زمان ارسال"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("زمان انقضا"))
+    attempts = models.PositiveSmallIntegerField(_("تلاش‌های نادرست"), default=0)
+    used_at = models.DateTimeField(_("زمان استفاده"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("قفل تا"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("کد ورود شهروند")
+        verbose_name_plural = _("کدهای ورود شهروندان")
+        indexes = [models.Index(fields=["mobile", "created_at"], name="citizen_otp_mobile_created")]
+
+    def __str__(self):
+        return f"{self.mobile} @ {self.created_at:%Y-%m-%d %H:%M}"
