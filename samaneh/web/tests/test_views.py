@@ -1,0 +1,67 @@
+import pytest
+from django.urls import reverse
+
+from samaneh.accounts.roles import Role
+from samaneh.web.demo import DEMO_STAFF, demo_accounts_create
+from tests.factories import AdministrationFactory, CitizenFactory, RoleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_unit_counts_in_persian_digits(client, tree):
+    AdministrationFactory(kind="municipality", org_unit=tree["city1"])
+    response = client.get(reverse("web:home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'dir="rtl"' in html and 'lang="fa"' in html
+    # Two provinces, two counties... and one municipality: shown as Persian digits.
+    assert "۲" in html and "۱" in html
+    assert "vendor/bootstrap/bootstrap.rtl.min.css" in html
+    assert "https://" not in html.split("<body")[0]  # no CDN in the head
+
+
+def test_english_is_the_second_language(client, tree):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    html = response.content.decode()
+    assert 'dir="ltr"' in html and 'lang="en"' in html
+    assert "vendor/bootstrap/bootstrap.min.css" in html
+
+
+def test_dashboard_requires_login(client):
+    response = client.get(reverse("web:dashboard"))
+    assert response.status_code == 302
+    assert reverse("accounts:staff-login") in response["Location"]
+
+
+def test_dashboard_lists_the_users_roles_with_breadcrumbs(client, tree):
+    role = RoleFactory(role=Role.COUNTY_REVIEWER, org_unit=tree["c1"])
+    RoleFactory(user=role.user, role=Role.INSPECTION_OFFICER, org_unit=tree["p2"])
+    client.force_login(role.user)
+    html = client.get(reverse("web:dashboard")).content.decode()
+    assert "کارشناس فرمانداری" in html and "کارشناس دفتر بازرسی" in html
+    assert "ایران › البرز › کرج" in html
+    assert reverse("geo:workspace", args=[tree["c1"].pk]) in html
+    assert reverse("geo:workspace", args=[tree["p2"].pk]) in html
+
+
+def test_staff_without_roles_is_told_so(client, tree):
+    client.force_login(UserFactory())
+    assert "هنوز نقشی به شما داده نشده است" in client.get(reverse("web:dashboard")).content.decode()
+
+
+def test_citizen_dashboard_shows_mobile_in_persian_digits(client):
+    citizen = CitizenFactory(mobile="09121234567")
+    client.force_login(citizen)
+    assert "۰۹۱۲۱۲۳۴۵۶۷" in client.get(reverse("web:dashboard")).content.decode()
+
+
+def test_demo_accounts_cover_every_role_and_are_idempotent(tree):
+    first = demo_accounts_create()
+    second = demo_accounts_create()
+    assert {row[3] for row in DEMO_STAFF} == set(Role)
+    assert [a.username for a in first] == [a.username for a in second]
+    from samaneh.accounts.models import RoleAssignment
+
+    assert RoleAssignment.objects.count() == len(DEMO_STAFF)
+    for assignment in RoleAssignment.objects.select_related("org_unit"):
+        assignment.clean()  # each demo role sits on a unit kind its role allows
