@@ -1,0 +1,50 @@
+"""A small, clearly labelled set of demo dehyaris for the embedded trial, so the services have villages
+with an administration to work on before anyone imports the real list."""
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from samaneh.geo.models import Administration, OrgUnit
+
+DEMO_LABEL = "نمونه آزمایشی"
+
+
+def demo_dehyari_name(village):
+    # Stored data, not interface text: it stays Persian whatever language the person running setup uses.
+    return f"دهیاری {village.name} ({DEMO_LABEL})"
+
+
+@transaction.atomic
+def create_demo_dehyaris(per_district=5, districts=3):
+    """Create demo dehyaris on the first `per_district` villages (by code) of the first `districts` districts
+    (by code) that have villages; return the ones created by this call.
+
+    The choice of villages ignores demo dehyaris already there, so it is the same on every call and a second
+    call creates nothing. Villages that already have a real dehyari are passed over, never overwritten.
+    """
+    if per_district < 1 or districts < 1:
+        raise ValueError("per_district and districts must be positive")
+    Kind = OrgUnit.Kind
+    villages = OrgUnit.objects.filter(kind=Kind.VILLAGE)
+    chosen_districts = (
+        OrgUnit.objects.filter(kind=Kind.DISTRICT)
+        .filter(Exists(villages.filter(path__startswith=OuterRef("path"))))
+        .order_by("code", "pk")[:districts]
+    )
+    real_dehyaris = Administration.objects.filter(
+        kind=Administration.Kind.DEHYARI, is_demo=False, org_unit=OuterRef("pk")
+    )
+    demo_dehyaris = Administration.objects.filter(kind=Administration.Kind.DEHYARI, is_demo=True, org_unit=OuterRef("pk"))
+    to_create = []
+    for district in chosen_districts:
+        chosen = (
+            villages.filter(path__startswith=district.path)
+            .exclude(Exists(real_dehyaris))
+            .annotate(has_demo=Exists(demo_dehyaris))
+            .order_by("code", "pk")[:per_district]
+        )
+        to_create.extend(
+            Administration(kind=Administration.Kind.DEHYARI, org_unit=village, name=demo_dehyari_name(village), is_demo=True)
+            for village in chosen
+            if not village.has_demo
+        )
+    return Administration.objects.bulk_create(to_create)
