@@ -223,7 +223,9 @@ def audit_record(
 
 
 class ChainFault(models.TextChoices):
-    HASH_MISMATCH = "hash_mismatch", gettext_lazy("محتوای ردیف با درهم‌ساز ذخیره‌شده‌اش نمی‌خواند (ردیف ویرایش شده است)")
+    HASH_MISMATCH = "hash_mismatch", gettext_lazy(
+        "محتوای ردیف با درهم‌ساز ذخیره‌شده‌اش نمی‌خواند (ردیف ویرایش شده است)"
+    )
     BROKEN_LINK = "broken_link", gettext_lazy("درهم‌ساز پیشینِ ردیف با درهم‌ساز ردیف قبلی نمی‌خواند")
     SEQUENCE_GAP = "sequence_gap", gettext_lazy("پیش از این ردیف، ردیف‌هایی حذف شده‌اند")
     TAIL_MISSING = "tail_missing", gettext_lazy("ردیف‌هایی از انتهای زنجیره حذف شده‌اند")
