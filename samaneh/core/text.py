@@ -13,6 +13,8 @@ _CHAR_MAP = {
     "\u0649": "\u06cc",  # ARABIC LETTER ALEF MAKSURA -> FARSI YEH
     "\u0643": "\u06a9",  # ARABIC LETTER KAF -> KEHEH
     "\u0640": None,  # TATWEEL
+    "\u00ad": None,  # SOFT HYPHEN
+    "\u061c": None,  # ARABIC LETTER MARK
     "\u200b": None,  # ZERO WIDTH SPACE
     "\u200d": None,  # ZERO WIDTH JOINER
     "\u200e": None,  # LEFT-TO-RIGHT MARK
@@ -20,35 +22,58 @@ _CHAR_MAP = {
     "\u2060": None,  # WORD JOINER
     "\ufeff": None,  # BYTE ORDER MARK / ZWNBSP
 }
+# Bidi embeddings and isolates arrive invisibly with text pasted from word processors and messengers.
+for _code in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]:
+    _CHAR_MAP[chr(_code)] = None
+_DIGIT_MAP = {}
 for _i in range(10):
-    _CHAR_MAP[chr(0x06F0 + _i)] = str(_i)  # EXTENDED ARABIC-INDIC (Persian) digits
-    _CHAR_MAP[chr(0x0660 + _i)] = str(_i)  # ARABIC-INDIC digits
-_TRANSLATION = str.maketrans(_CHAR_MAP)
+    _DIGIT_MAP[chr(0x06F0 + _i)] = str(_i)  # EXTENDED ARABIC-INDIC (Persian) digits
+    _DIGIT_MAP[chr(0x0660 + _i)] = str(_i)  # ARABIC-INDIC digits
+_TRANSLATION = str.maketrans({**_CHAR_MAP, **_DIGIT_MAP})
+_DIGIT_TRANSLATION = str.maketrans(_DIGIT_MAP)
 
-_SPACES = re.compile(r"[^\S\u200c]+")
-_ZWNJ_RUNS = re.compile(r"\u200c{2,}")
-_ZWNJ_NEXT_TO_SPACE = re.compile(r" ?\u200c ?")
+# Any run of whitespace and ZWNJ. A ZWNJ beside whitespace is a typing accident (the space already
+# separates the letters), so a run holding any whitespace becomes whitespace, and a ZWNJ-only run one ZWNJ.
+_GAP = re.compile(r"[\s\u200c]+")
 
 _TO_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
-def normalize_text(value):
-    """Return `value` in canonical stored form; None and non-strings pass through unchanged."""
+def _single_line_gap(match):
+    gap = match.group(0)
+    return ZWNJ if gap.strip(ZWNJ) == "" else " "
+
+
+def _multi_line_gap(match):
+    gap = match.group(0)
+    if gap.strip(ZWNJ) == "":
+        return ZWNJ
+    # One line break stays a line break; a blank line (paragraph break) stays one blank line.
+    return "\n" * min(gap.count("\n"), 2) or " "
+
+
+def normalize_text(value, keep_newlines=False):
+    """Return `value` in canonical stored form; None and non-strings pass through unchanged.
+
+    With `keep_newlines` (multi-line text such as a complaint's description) line breaks survive, at most
+    one blank line in a row, and the spaces around them go; otherwise every whitespace run is one space.
+    """
     if not isinstance(value, str):
         return value
     value = value.translate(_TRANSLATION)
-    value = _SPACES.sub(" ", value)
-    value = _ZWNJ_RUNS.sub(ZWNJ, value)
-    # A ZWNJ beside a space is a typing accident: the space already separates the letters.
-    value = _ZWNJ_NEXT_TO_SPACE.sub(lambda m: " " if " " in m.group(0) else ZWNJ, value)
-    return value.strip(" " + ZWNJ)
+    if keep_newlines:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        value = _GAP.sub(_multi_line_gap, value)
+    else:
+        value = _GAP.sub(_single_line_gap, value)
+    return value.strip(" \n" + ZWNJ)
 
 
 def normalize_digits(value):
     """Only the digits: Persian/Arabic-Indic to ASCII (for codes and numbers typed in any script)."""
     if not isinstance(value, str):
         return value
-    return value.translate(str.maketrans({k: v for k, v in _CHAR_MAP.items() if v and v.isdigit()}))
+    return value.translate(_DIGIT_TRANSLATION)
 
 
 def search_key(value):
