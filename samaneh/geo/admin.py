@@ -41,6 +41,11 @@ class OrgUnitAdmin(PersianSearchMixin, admin.ModelAdmin):
 
 
 class AdministrationAdminForm(forms.ModelForm):
+    # Wider than the stored 11 digits: people type the id with dashes or spaces, cleaned away below.
+    national_legal_id = forms.CharField(
+        label=Administration._meta.get_field("national_legal_id").verbose_name, required=False, max_length=32
+    )
+
     class Meta:
         model = Administration
         fields = ("kind", "org_unit", "name", "national_legal_id", "is_demo")
