@@ -4,6 +4,8 @@ from django.contrib.auth.models import Permission
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import RequestFactory
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samaneh.accounts.roles import Role
 from samaneh.geo.admin import AdministrationAdminForm
@@ -138,3 +140,51 @@ def test_changelist_hides_the_import_links_from_staff_without_the_permission(tre
     assert "/admin/geo/administration/" in page
     assert reverse("dehyaris:import") not in page
     assert reverse("dehyaris:template") not in page
+
+
+@pytest.fixture
+def verified_admin_client(client, superuser):
+    """A superuser whose session passed the TOTP step, as the staff sign-in leaves it."""
+    device = TOTPDevice.objects.create(user=superuser, name="test", confirmed=True)
+    client.force_login(superuser)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def test_verified_staff_reach_the_administration_changelist_with_its_links(tree, verified_admin_client):
+    AdministrationFactory(kind=DEHYARI, org_unit=tree["v1"], name="دهیاری کلاک بالا", is_demo=True)
+
+    response = verified_admin_client.get(reverse("admin:geo_administration_changelist"), {"is_demo__exact": "1"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "دهیاری کلاک بالا" in page
+    assert reverse("dehyaris:import") in page and reverse("dehyaris:template") in page
+
+
+def test_verified_staff_search_org_units_with_arabic_letters_in_the_changelist(tree, verified_admin_client):
+    response = verified_admin_client.get(reverse("admin:geo_orgunit_changelist"), {"q": "كيان"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "کیان‌شهر" in page and "کلاک بالا" not in page
+
+
+def test_org_unit_autocomplete_normalises_the_term(tree, verified_admin_client):
+    response = verified_admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "كلاك", "app_label": "accounts", "model_name": "roleassignment", "field_name": "org_unit"},
+    )
+
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [str(tree["v1"].pk)]
+
+
+def test_a_password_only_session_does_not_reach_the_admin(tree, client, superuser):
+    client.force_login(superuser)
+
+    response = client.get(reverse("admin:geo_administration_changelist"))
+
+    assert response.status_code == 302

@@ -309,6 +309,15 @@ def test_import_page_for_a_user_with_the_permission(client, tree, national):
     assert reverse("dehyaris:template") in response.content.decode()
 
 
+def test_anonymous_visitors_are_sent_to_the_staff_sign_in_and_nothing_is_imported(client, tree):
+    response = client.post(reverse("dehyaris:import"), {"file": upload(f"village_code,name\n{V1},دهیاری کلاک\n")})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:staff-login"))
+    assert client.get(reverse("dehyaris:template")).status_code == 302
+    assert dehyaris().count() == 0
+
+
 @pytest.mark.parametrize("role,unit", [(Role.DISTRICT_REVIEWER, "d1"), (Role.DEHYARI_STAFF, "v1")])
 def test_users_without_the_permission_get_404(client, tree, role, unit):
     client.force_login(RoleFactory(role=role, org_unit=tree[unit]).user)
