@@ -20,14 +20,14 @@ def canonical_json(value):
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def chain_hash(
+def chain_payload(
     *, sequence, created_at, actor_id, actor_repr, action, object_type, object_id, object_repr, before, after,
     ip_address, prev_hash,
 ):
-    """SHA-256 (hex) of one entry's content and its predecessor's hash.
+    """The bytes an entry's hash is computed over: its content and its predecessor's hash.
 
-    The fields are hashed as one canonical JSON object rather than joined with a separator, so no value can
-    be shifted into a neighbouring field without changing the digest.
+    The fields form one canonical JSON object rather than being joined with a separator, so no value can
+    be shifted into a neighbouring field without changing the bytes.
     """
     payload = {
         "sequence": sequence,
@@ -43,7 +43,12 @@ def chain_hash(
         "ip_address": ip_address,
         "prev_hash": prev_hash,
     }
-    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+    return canonical_json(payload).encode("utf-8")
+
+
+def chain_hash(**fields):
+    """SHA-256 (hex) of `chain_payload(**fields)`."""
+    return hashlib.sha256(chain_payload(**fields)).hexdigest()
 
 
 class AuditEntryQuerySet(models.QuerySet):

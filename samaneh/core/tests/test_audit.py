@@ -4,6 +4,7 @@ Tampering is done with raw SQL through `connection.cursor()`, the way someone wi
 so the same tests run on SQLite and PostgreSQL.
 """
 import datetime as dt
+import hashlib
 import json
 import threading
 from decimal import Decimal
@@ -15,6 +16,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.test import RequestFactory
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samaneh.accounts.roles import Role
 from samaneh.core.admin import AuditEntryAdmin
@@ -26,7 +29,7 @@ from samaneh.core.audit import (
     model_snapshot,
     verify_chain,
 )
-from samaneh.core.models import GENESIS_HASH, AuditEntry, AuditHead, canonical_json
+from samaneh.core.models import GENESIS_HASH, AuditEntry, AuditHead, canonical_json, chain_hash, chain_payload
 from tests.factories import RoleFactory, UserFactory
 
 WRONG_PASSWORD = "not-the-password-7351"
@@ -96,6 +99,31 @@ def test_chain_verifies_after_many_records_across_chunks(db, capsys):
     call_command("verify_audit")
     out = capsys.readouterr().out
     assert "سالم" in out and "250" in out
+
+
+def test_hashed_bytes_are_pinned():
+    # Changing this form would make every chain already stored fail verification.
+    fields = dict(
+        sequence=1,
+        created_at=dt.datetime(2024, 3, 20, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=3, minutes=30))),
+        actor_id=7,
+        actor_repr="علی",
+        action="role.grant",
+        object_type="accounts.roleassignment",
+        object_id="3",
+        object_repr="x",
+        before=None,
+        after={"role": "dehyari_staff", "org_unit_id": 5},
+        ip_address="192.0.2.1",
+        prev_hash=GENESIS_HASH,
+    )
+    expected = (
+        '{"action":"role.grant","actor_id":7,"actor_repr":"علی","after":{"org_unit_id":5,"role":"dehyari_staff"},'
+        '"before":null,"created_at":"2024-03-20T08:30:00.000000+00:00","ip_address":"192.0.2.1","object_id":"3",'
+        f'"object_repr":"x","object_type":"accounts.roleassignment","prev_hash":"{GENESIS_HASH}","sequence":1}}'
+    ).encode("utf-8")
+    assert chain_payload(**fields) == expected
+    assert chain_hash(**fields) == hashlib.sha256(expected).hexdigest()
 
 
 def test_entry_fields_round_trip_and_hash_matches_stored_row(db):
@@ -443,9 +471,13 @@ def test_admin_is_read_only(entries):
     assert "delete_selected" not in model_admin.get_actions(request)
 
 
-def test_admin_pages_render_for_a_superuser(client, entries):
+def test_admin_pages_render_for_a_verified_superuser(client, entries):
     superuser = UserFactory(is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=superuser, name="test", confirmed=True)
     client.force_login(superuser)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # the admin site admits only OTP-verified staff
+    session.save()
     listing = client.get("/admin/core/auditentry/", {"q": "شماره 3", "action__exact": "dehyari.import"}, secure=True)
     assert listing.status_code == 200
     page = listing.content.decode()
