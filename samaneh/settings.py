@@ -219,3 +219,8 @@ SEARCH_MAX_LENGTH = 100
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DEHYARI_CSV_MAX_BYTES = 5 * 1024 * 1024
+
+# Working days: Python weekday numbers closed every week (Friday), and extra closed ISO dates per
+# province code ("*" = everywhere), on top of the official holidays from the `holidays` package.
+WEEKLY_CLOSED_WEEKDAYS = (4,)
+EXTRA_CLOSED_DAYS = {}
