@@ -158,6 +158,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two models have a `kind` choice field; name their enums so the schema does not clash.
+    "ENUM_NAME_OVERRIDES": {
+        "OrgUnitKindEnum": "samaneh.geo.models.OrgUnit.Kind",
+        "AdministrationKindEnum": "samaneh.geo.models.Administration.Kind",
+    },
 }
 
 # Cache: local memory by default, Redis when REDIS_URL is set (needed with several workers).
