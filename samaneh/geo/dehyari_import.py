@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from samaneh.accounts.roles import Perm
 from samaneh.core.audit import audit_record
+from samaneh.core.templatetags.persian import fa_number
 from samaneh.core.text import normalize_text, search_key, to_persian_digits
 from samaneh.core.validators import validate_legal_id
 from samaneh.geo import scope
@@ -102,10 +103,6 @@ class ImportResult:
 
 def _file_error(message):
     return ValidationError({"file": [message]})
-
-
-def _fa(number):
-    return to_persian_digits(f"{number:,}").replace(",", "٬")
 
 
 def _read_limited(upload, max_bytes):
@@ -215,7 +212,7 @@ def _parse(text, plan):
             plan.row_count += 1
             if plan.row_count > MAX_ROWS:
                 raise _file_error(
-                    _("پرونده بیش از %(max)s ردیف دارد؛ آن را در چند پرونده بارگذاری کنید.") % {"max": _fa(MAX_ROWS)}
+                    _("پرونده بیش از %(max)s ردیف دارد؛ آن را در چند پرونده بارگذاری کنید.") % {"max": fa_number(MAX_ROWS)}
                 )
             extra = cells[len(columns):]
             if len(cells) < len(columns) or not _is_blank(extra):
@@ -247,10 +244,12 @@ def _parse(text, plan):
                 continue
             first_row_of_code[code] = row_number
             rows.append((row_number, code, values[NAME], legal_id))
-    except csv.Error as exc:
+    except csv.Error:
+        # With the default dialect the one error left is an over-long cell, almost always a quote mark
+        # that was opened and never closed, which swallows the rest of the file into one cell.
         raise _file_error(
-            _("ساختار CSV در ردیف %(row)s خراب است (%(detail)s).")
-            % {"row": to_persian_digits(reader.line_num), "detail": exc}
+            _("ساختار CSV در ردیف %(row)s خراب است: خانه‌ای بیش از حد بلند است، معمولاً چون نشانه نقل‌قول (\") باز شده و بسته نشده است.")
+            % {"row": to_persian_digits(reader.line_num)}
         ) from None
     if columns is None:
         raise _file_error(_("پرونده خالی است."))
