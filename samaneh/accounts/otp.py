@@ -38,8 +38,9 @@ def citizen_code_matches(mobile: str, code: str, code_hash: str) -> bool:
 
 
 def totp_qr_svg(config_url: str) -> str:
-    """The otpauth:// URL as an inline SVG QR code (white background so it scans on dark themes too)."""
-    return segno.make(config_url, error="m").svg_inline(scale=5, light="#fff", border=4)
+    """The otpauth:// URL as an inline SVG QR code, sized by its container (a viewBox, no fixed size), with a
+    white background so it scans on dark themes too."""
+    return segno.make(config_url, error="m").svg_inline(light="#fff", border=4, omitsize=True, svgclass="totp-qr")
 
 
 # --- staff: pending sign-in between the password and the TOTP code ---------------------------------------

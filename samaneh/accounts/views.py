@@ -219,5 +219,6 @@ def staff_otp(request):
 
 
 def admin_login_redirect(request, extra_context=None):
-    """Stands in for the admin's own login form, which would skip the TOTP step."""
+    """Stands in for the admin's own login form, which would skip the TOTP step (same signature as
+    `AdminSite.login`, whose place it takes)."""
     return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"), "accounts:staff-login")
