@@ -39,7 +39,9 @@ FIELDS = (CODE, NAME, LEGAL_ID)
 REQUIRED_FIELDS = (CODE, NAME)
 ENGLISH_HEADER = FIELDS
 PERSIAN_HEADER = ("کد آبادی", "نام دهیاری", "شناسه ملی")
-_HEADER_NAMES = {search_key(label): f for labels in (ENGLISH_HEADER, PERSIAN_HEADER) for label, f in zip(labels, FIELDS)}
+_HEADER_NAMES = {
+    search_key(label): name for labels in (ENGLISH_HEADER, PERSIAN_HEADER) for label, name in zip(labels, FIELDS)
+}
 
 COLUMN_LABELS = {
     CODE: gettext_lazy("کد آبادی"),
@@ -166,7 +168,8 @@ def _check_code(row, value, errors):
             )
         )
     elif not _DIGITS.fullmatch(value):
-        errors.append(RowError(row, CODE, _("کد آبادی «%(value)s» باید فقط رقم باشد.") % {"value": to_persian_digits(value)}))
+        message = _("کد آبادی «%(value)s» باید فقط رقم باشد.") % {"value": to_persian_digits(value)}
+        errors.append(RowError(row, CODE, message))
     else:
         return True
     return False
@@ -212,7 +215,8 @@ def _parse(text, plan):
             plan.row_count += 1
             if plan.row_count > MAX_ROWS:
                 raise _file_error(
-                    _("پرونده بیش از %(max)s ردیف دارد؛ آن را در چند پرونده بارگذاری کنید.") % {"max": fa_number(MAX_ROWS)}
+                    _("پرونده بیش از %(max)s ردیف دارد؛ آن را در چند پرونده بارگذاری کنید.")
+                    % {"max": fa_number(MAX_ROWS)}
                 )
             extra = cells[len(columns):]
             if len(cells) < len(columns) or not _is_blank(extra):
@@ -302,13 +306,15 @@ def dehyaris_plan(*, user, upload):
         units = units_by_code.get(code, [])
         villages = [u for u in units if u.kind == OrgUnit.Kind.VILLAGE]
         if not units:
-            plan.errors.append(RowError(row_number, CODE, _("آبادی با کد %(code)s در تقسیمات کشوری نیست.") % {"code": to_persian_digits(code)}))
+            message = _("آبادی با کد %(code)s در تقسیمات کشوری نیست.") % {"code": to_persian_digits(code)}
+            plan.errors.append(RowError(row_number, CODE, message))
         elif not villages:
             plan.errors.append(
                 RowError(
                     row_number,
                     CODE,
-                    _("کد %(code)s مربوط به «%(unit)s» است، نه یک آبادی.") % {"code": to_persian_digits(code), "unit": units[0]},
+                    _("کد %(code)s مربوط به «%(unit)s» است، نه یک آبادی.")
+                    % {"code": to_persian_digits(code), "unit": units[0]},
                 )
             )
         elif len(villages) > 1:
@@ -316,12 +322,17 @@ def dehyaris_plan(*, user, upload):
                 RowError(
                     row_number,
                     CODE,
-                    _("چند آبادی کد %(code)s را دارند؛ این ردیف را از راه مدیریت سامانه ثبت کنید.") % {"code": to_persian_digits(code)},
+                    _("چند آبادی کد %(code)s را دارند؛ این ردیف را از راه مدیریت سامانه ثبت کنید.")
+                    % {"code": to_persian_digits(code)},
                 )
             )
         elif not scope.can_act(user, Perm.IMPORT_DEHYARIS, villages[0]):
             plan.errors.append(
-                RowError(row_number, CODE, _("آبادی «%(village)s» خارج از حوزه دسترسی شما است.") % {"village": villages[0].name})
+                RowError(
+                    row_number,
+                    CODE,
+                    _("آبادی «%(village)s» خارج از حوزه دسترسی شما است.") % {"village": villages[0].name},
+                )
             )
         else:
             candidates.append(PlannedDehyari(row_number, villages[0], name, legal_id))

@@ -27,7 +27,9 @@ def create_demo_dehyaris(per_district=5, districts=3):
     real_dehyaris = Administration.objects.filter(
         kind=Administration.Kind.DEHYARI, is_demo=False, org_unit=OuterRef("pk")
     )
-    demo_dehyaris = Administration.objects.filter(kind=Administration.Kind.DEHYARI, is_demo=True, org_unit=OuterRef("pk"))
+    demo_dehyaris = Administration.objects.filter(
+        kind=Administration.Kind.DEHYARI, is_demo=True, org_unit=OuterRef("pk")
+    )
     to_create = []
     chosen_districts = 0
     # District by district in Python rather than one Exists() per district in SQL: a path prefix taken from
@@ -44,7 +46,9 @@ def create_demo_dehyaris(per_district=5, districts=3):
             .order_by("code", "pk")[:per_district]
         )
         to_create.extend(
-            Administration(kind=Administration.Kind.DEHYARI, org_unit=village, name=demo_dehyari_name(village), is_demo=True)
+            Administration(
+                kind=Administration.Kind.DEHYARI, org_unit=village, name=demo_dehyari_name(village), is_demo=True
+            )
             for village in chosen
             if not village.has_demo
         )
