@@ -32,7 +32,10 @@ CITIZEN_NEXT_SESSION_KEY = "accounts.citizen_next"
 
 def _safe_next(request):
     candidate = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or ""
-    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    allowed = url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if allowed:
         return candidate
     return ""
 
