@@ -14,9 +14,9 @@ def demo_dehyari_name(village):
 
 
 @transaction.atomic
-def create_demo_dehyaris(per_district=5, districts=3):
+def create_demo_dehyaris(per_district=5, districts=3, within=None):
     """Create demo dehyaris on the first `per_district` villages (by code) of the first `districts` districts
-    (by code) that have villages; return the ones created by this call.
+    (by code) that have villages — inside the unit `within` when given; return the ones created by this call.
 
     The choice of villages ignores demo dehyaris already there, so it is the same on every call and a second
     call creates nothing. Villages that already have a real dehyari are passed over, never overwritten.
@@ -34,9 +34,10 @@ def create_demo_dehyaris(per_district=5, districts=3):
     chosen_districts = 0
     # District by district in Python rather than one Exists() per district in SQL: a path prefix taken from
     # another column cannot use the path index, and the first few districts are nearly always enough.
-    for district_path in OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("code", "pk").values_list(
-        "path", flat=True
-    ):
+    district_units = OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT)
+    if within is not None:
+        district_units = district_units.filter(path__startswith=within.path)
+    for district_path in district_units.order_by("code", "pk").values_list("path", flat=True):
         in_district = villages.filter(path__startswith=district_path)
         if not in_district.exists():
             continue

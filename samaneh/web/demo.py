@@ -26,11 +26,16 @@ def _unit(kind, name, within=None):
     return qs.order_by("pk").first()
 
 
+def demo_province():
+    """Alborz, where the demo staff and the demo dehyaris are (any province if the data has no Alborz)."""
+    return _unit(OrgUnit.Kind.PROVINCE, "البرز") or OrgUnit.objects.filter(kind=OrgUnit.Kind.PROVINCE).order_by("pk").first()
+
+
 def _demo_units():
     """Alborz province and Karaj, where the demo staff work; the first demo dehyari's village."""
     K = OrgUnit.Kind
     country = OrgUnit.objects.get(kind=K.COUNTRY)
-    province = _unit(K.PROVINCE, "البرز") or OrgUnit.objects.filter(kind=K.PROVINCE).order_by("pk").first()
+    province = demo_province()
     county = _unit(K.COUNTY, "کرج", province) or province.subtree().filter(kind=K.COUNTY).order_by("pk").first()
     city = _unit(K.CITY, "کرج", county) or county.subtree().filter(kind=K.CITY).order_by("pk").first()
     district = city.parent

@@ -24,4 +24,7 @@ def dashboard(request):
         unit = assignment.org_unit
         rows.append({"assignment": assignment, "unit": unit, "breadcrumb": unit.ancestors()})
     reachable = scope.units(user, Perm.VIEW_WORKSPACE).count() if rows or user.is_superuser else 0
-    return render(request, "web/dashboard.html", {"rows": rows, "reachable": reachable})
+    can_import_dehyaris = bool(rows or user.is_superuser) and scope.units(user, Perm.IMPORT_DEHYARIS).exists()
+    return render(
+        request, "web/dashboard.html", {"rows": rows, "reachable": reachable, "can_import_dehyaris": can_import_dehyaris}
+    )

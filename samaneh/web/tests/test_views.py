@@ -44,6 +44,15 @@ def test_dashboard_lists_the_users_roles_with_breadcrumbs(client, tree):
     assert reverse("geo:workspace", args=[tree["p2"].pk]) in html
 
 
+def test_dehyari_import_is_offered_only_to_those_who_may_import(client, tree):
+    reviewer = RoleFactory(role=Role.PROVINCE_REVIEWER, org_unit=tree["p1"]).user
+    staff = RoleFactory(role=Role.MUNICIPALITY_STAFF, org_unit=tree["city1"]).user
+    client.force_login(reviewer)
+    assert reverse("dehyaris:import") in client.get(reverse("web:dashboard")).content.decode()
+    client.force_login(staff)
+    assert reverse("dehyaris:import") not in client.get(reverse("web:dashboard")).content.decode()
+
+
 def test_staff_without_roles_is_told_so(client, tree):
     client.force_login(UserFactory())
     assert "هنوز نقشی به شما داده نشده است" in client.get(reverse("web:dashboard")).content.decode()

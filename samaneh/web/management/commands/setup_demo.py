@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from samaneh.geo.demo import create_demo_dehyaris
-from samaneh.web.demo import DEMO_CITIZEN_MOBILE, DEMO_PASSWORD, demo_accounts_create
+from samaneh.web.demo import DEMO_CITIZEN_MOBILE, DEMO_PASSWORD, demo_accounts_create, demo_province
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, allow_production=False, **options):
         if not settings.DEBUG and not allow_production:
             raise CommandError("Demo accounts have a published password: refusing with DEBUG off.")
-        created = create_demo_dehyaris()
+        created = create_demo_dehyaris(within=demo_province())
         accounts = demo_accounts_create()
         out = self.stdout
         out.write(f"Demo dehyaris created this run: {len(created)}")
