@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samaneh.accounts.models import CitizenOtpChallenge, RoleAssignment, User
 from samaneh.accounts.views import admin_login_redirect
+from samaneh.core.audit import audit_context
 from samaneh.core.forms import MobileField, NationalIdField, PersianFormMixin
 from samaneh.core.jalali import format_jalali
 from samaneh.core.text import normalize_text
@@ -90,11 +91,12 @@ class UserAdmin(DjangoUserAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not RoleAssignment:
             return super().save_formset(request, form, formset, change)
-        for assignment in formset.save(commit=False):  # new and changed rows only
-            _record_grantor(request, assignment)
-            assignment.save()
-        for assignment in formset.deleted_objects:
-            assignment.delete()
+        with audit_context(actor=request.user, request=request):
+            for assignment in formset.save(commit=False):  # new and changed rows only
+                _record_grantor(request, assignment)
+                assignment.save()
+            for assignment in formset.deleted_objects:
+                assignment.delete()
         formset.save_m2m()
 
 
@@ -115,9 +117,20 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, normalize_text(search_term))
 
+    # Role changes made here are credited to the admin doing them, not to whoever granted the role.
     def save_model(self, request, obj, form, change):
         _record_grantor(request, obj)
-        super().save_model(request, obj, form, change)
+        with audit_context(actor=request.user, request=request):
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        with audit_context(actor=request.user, request=request):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with audit_context(actor=request.user, request=request):
+            for assignment in queryset:  # one by one so each revocation is audited
+                assignment.delete()
 
 
 @admin.register(CitizenOtpChallenge)

@@ -45,8 +45,10 @@ class RoleAssignment(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.org_unit.name}"
 
     def clean(self):
+        if not self.role or not self.org_unit_id:
+            return  # the form reports the missing field itself
         allowed = ROLE_UNIT_KINDS[Role(self.role)]
-        if self.org_unit_id and self.org_unit.kind not in allowed:
+        if self.org_unit.kind not in allowed:
             kinds = "، ".join(str(OrgUnit.Kind(k).label) for k in sorted(allowed))
             raise ValidationError(
                 {"org_unit": _("نقش «%(role)s» فقط روی این نوع واحد داده می‌شود: %(kinds)s")

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from celery.exceptions import Retry
 from django.conf import settings
+from django.core.cache import cache
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
@@ -47,7 +48,24 @@ def _active_lock(mobile, now):
     )
 
 
-def citizen_otp_send(*, mobile: str) -> CitizenOtpChallenge:
+def _ip_allowance_take(client_ip):
+    """Count one SMS against the sender's address; False once the hourly cap is reached.
+
+    The per-mobile limits stop one number being flooded; this stops one address flooding many numbers.
+    """
+    if not client_ip:
+        return True
+    key = f"citizen-otp-ip:{client_ip}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        sent = 1
+    return sent <= settings.CITIZEN_OTP_MAX_PER_IP_PER_HOUR
+
+
+def citizen_otp_send(*, mobile: str, client_ip: str | None = None) -> CitizenOtpChallenge:
     """Create a fresh code for `mobile` (already normalised to 09xxxxxxxxx) and send it by SMS.
 
     The same answer is given whether or not the mobile belongs to an account. The newest challenge is
@@ -68,6 +86,8 @@ def citizen_otp_send(*, mobile: str) -> CitizenOtpChallenge:
                     _("کد تازه فرستاده شده است؛ برای درخواست دوباره %(seconds)s ثانیه صبر کنید.")
                     % {"seconds": to_persian_digits(int(wait) + 1)}
                 )
+        if recent.count() < settings.CITIZEN_OTP_MAX_PER_HOUR and not _ip_allowance_take(client_ip):
+            raise SignInRefused(_("از این نشانی درخواست کد بیش از اندازه بوده است؛ یک ساعت دیگر دوباره تلاش کنید."))
         if recent.count() >= settings.CITIZEN_OTP_MAX_PER_HOUR:
             raise SignInRefused(
                 _("برای هر شماره همراه در یک ساعت بیش از %(count)s کد فرستاده نمی‌شود؛ کمی بعد دوباره تلاش کنید.")

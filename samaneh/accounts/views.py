@@ -55,7 +55,7 @@ def citizen_login(request):
     if request.method == "POST" and form.is_valid():
         mobile = form.cleaned_data["mobile"]
         try:
-            services.citizen_otp_send(mobile=mobile)
+            services.citizen_otp_send(mobile=mobile, client_ip=request.META.get("REMOTE_ADDR"))
         except services.SignInRefused as refusal:
             form.add_error("mobile", refusal.message)
         else:
@@ -86,7 +86,7 @@ def citizen_verify(request):
 
     if request.method == "POST" and "resend" in request.POST:
         try:
-            services.citizen_otp_send(mobile=mobile)
+            services.citizen_otp_send(mobile=mobile, client_ip=request.META.get("REMOTE_ADDR"))
         except services.SignInRefused as refusal:
             messages.error(request, refusal.message)
         else:

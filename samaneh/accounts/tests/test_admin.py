@@ -170,12 +170,6 @@ def test_role_assignment_changelist_lists_existing_roles(admin_client, tree):
     assert str(Role.PROVINCE_REVIEWER.label) in page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="RoleAssignment.clean() calls Role('') when the role is left empty; it should return early "
-    "(samaneh/accounts/models.py, owned elsewhere).",
-)
 def test_role_left_empty_is_a_form_error_not_a_crash(admin_client, tree):
     reviewer = UserFactory()
     response = admin_client.post(
@@ -183,3 +177,16 @@ def test_role_left_empty_is_a_form_error_not_a_crash(admin_client, tree):
     )
     assert response.status_code == 200
     assert not RoleAssignment.objects.exists()
+
+
+def test_role_revoked_in_admin_is_credited_to_the_admin(admin_client, tree):
+    from samaneh.core.models import AuditEntry
+
+    assignment = RoleFactory(role=Role.PROVINCE_REVIEWER, org_unit=tree["p1"])
+    response = admin_client.post(
+        reverse("admin:accounts_roleassignment_delete", args=[assignment.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    entry = AuditEntry.objects.filter(action="role.revoke").latest("sequence")
+    assert entry.actor_id == response.wsgi_request.user.pk

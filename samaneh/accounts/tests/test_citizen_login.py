@@ -248,3 +248,14 @@ def test_undeliverable_sms_is_reported_and_leaves_no_challenge(client, settings)
     assert "فرستادن پیامک ممکن نشد" in response.content.decode()
     assert not CitizenOtpChallenge.objects.exists()
     assert CITIZEN_MOBILE_SESSION_KEY not in client.session
+
+
+def test_one_address_cannot_flood_many_numbers(client, settings):
+    settings.CITIZEN_OTP_MAX_PER_IP_PER_HOUR = 3
+    for i in range(3):
+        response = client.post(LOGIN, {"mobile": f"0935000000{i}"})
+        assert response.status_code == 302
+    response = client.post(LOGIN, {"mobile": "09350000009"})
+    assert "از این نشانی درخواست کد بیش از اندازه بوده است" in response.content.decode()
+    assert len(read_outbox()) == 3
+    assert not CitizenOtpChallenge.objects.filter(mobile="09350000009").exists()
