@@ -229,3 +229,12 @@ def test_workspace_outside_scope_is_404_not_403(client, tree):
     for key in ("country", "p1", "d1", "rd1", "v1", "city2"):
         assert client.get(reverse("geo:workspace", args=[tree[key].pk])).status_code == 404
     assert client.get(reverse("geo:workspace", args=[999_999])).status_code == 404
+
+
+def test_names_show_persian_digits_and_stay_escaped(client, tree):
+    OrgUnitFactory(kind=OrgUnit.Kind.CITY, name="کرج 10", parent=tree["d1"])
+    OrgUnitFactory(kind=OrgUnit.Kind.VILLAGE, name="<b>ده</b>", parent=tree["rd1"])
+    body = client.get(BROWSE, {"parent": tree["d1"].pk}).content.decode()
+    assert "کرج ۱۰" in body and "کرج 10" not in body
+    village_list = client.get(BROWSE, {"parent": tree["rd1"].pk}).content.decode()
+    assert "&lt;b&gt;ده&lt;/b&gt;" in village_list and "<b>ده</b>" not in village_list
