@@ -1,7 +1,7 @@
 """Public, read-only API over the org-unit tree: the country's divisions are public data."""
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -90,6 +90,10 @@ class OrgUnitDetailSerializer(OrgUnitSerializer):
 @extend_schema(
     summary="Org units (country → province → county → district → city | rural district → village)",
     parameters=[OrgUnitFilterSerializer],
+    responses={
+        200: OrgUnitSerializer(many=True),
+        400: OpenApiResponse(description="A filter is invalid; the body names the field with a Persian message."),
+    },
 )
 class OrgUnitListApi(generics.ListAPIView):
     permission_classes = [AllowAny]
