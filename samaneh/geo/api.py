@@ -19,7 +19,10 @@ class OrgUnitPagination(PageNumberPagination):
 class OrgUnitFilterSerializer(serializers.Serializer):
     parent = serializers.IntegerField(
         required=False, min_value=1, help_text=_("فقط فرزندان مستقیم این واحد"),
-        error_messages={"invalid": _("شناسه واحد بالادست باید عدد باشد."), "min_value": _("شناسه واحد بالادست نادرست است.")},
+        error_messages={
+            "invalid": _("شناسه واحد بالادست باید عدد باشد."),
+            "min_value": _("شناسه واحد بالادست نادرست است."),
+        },
     )
     kind = serializers.ChoiceField(
         required=False, choices=OrgUnit.Kind.choices, help_text=_("نوع واحد"),
@@ -42,9 +45,8 @@ class OrgUnitFilterSerializer(serializers.Serializer):
     def validate_search(self, value):
         limit = settings.SEARCH_MAX_LENGTH
         if len(value) > limit:
-            raise serializers.ValidationError(
-                _("عبارت جستجو نباید بیش از %(limit)s نویسه باشد؛ آن را کوتاه‌تر کنید.") % {"limit": to_persian_digits(limit)}
-            )
+            message = _("عبارت جستجو نباید بیش از %(limit)s نویسه باشد؛ آن را کوتاه‌تر کنید.")
+            raise serializers.ValidationError(message % {"limit": to_persian_digits(limit)})
         return value
 
 

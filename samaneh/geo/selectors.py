@@ -23,7 +23,9 @@ _KIND_RANK = {kind.value: rank for rank, kind in enumerate(OrgUnit.Kind)}
 
 def persian_sort_key(text):
     # Spaces and ASCII (digits) keep their low code points and so sort before letters.
-    return [_ALPHABET_RANK.get(char, ord(char) if ord(char) < 0x100 else 0x10000 + ord(char)) for char in search_key(text)]
+    return [
+        _ALPHABET_RANK.get(char, ord(char) if ord(char) < 0x100 else 0x10000 + ord(char)) for char in search_key(text)
+    ]
 
 
 def _in_tree_order(units):

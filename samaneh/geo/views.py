@@ -26,7 +26,10 @@ class UnitBrowseForm(forms.Form):
     )
     parent = forms.IntegerField(
         required=False, min_value=1, widget=forms.HiddenInput,
-        error_messages={"invalid": _("شناسه واحد بالادست باید عدد باشد."), "min_value": _("شناسه واحد بالادست نادرست است.")},
+        error_messages={
+            "invalid": _("شناسه واحد بالادست باید عدد باشد."),
+            "min_value": _("شناسه واحد بالادست نادرست است."),
+        },
     )
 
     def __init__(self, *args, **kwargs):

@@ -80,7 +80,8 @@ def test_detail_has_breadcrumb_from_the_country_and_administrations(client, tree
     body = response.json()
     assert body["name"] == "کلاک بالا" and body["parent"] == tree["rd1"].pk
     assert body["breadcrumb"] == [
-        {"id": tree[k].pk, "name": tree[k].name, "kind": tree[k].kind} for k in ("country", "p1", "c1", "d1", "rd1", "v1")
+        {"id": tree[k].pk, "name": tree[k].name, "kind": tree[k].kind}
+        for k in ("country", "p1", "c1", "d1", "rd1", "v1")
     ]
     assert body["administrations"][0]["name"] == "دهیاری کلاک بالا"
     assert body["children_count"] == 0

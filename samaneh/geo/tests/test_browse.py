@@ -84,7 +84,9 @@ def test_names_starting_with_the_query_come_first(client, tree):
     assert ids[-1] == OrgUnit.objects.get(name="حسن‌آباد کرج").pk
 
 
-def test_ten_thousand_character_query_is_refused_in_persian_without_searching(client, tree, django_assert_max_num_queries):
+def test_ten_thousand_character_query_is_refused_in_persian_without_searching(
+    client, tree, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(0):
         response = client.get(BROWSE, {"q": "ک" * 10_000})
     assert response.status_code == 200

@@ -160,7 +160,8 @@ def test_force_refuses_when_other_data_points_at_the_tree(db, tree, data_dir, re
         expected = str(Administration._meta.verbose_name_plural)
     else:  # a municipality someone has filled in is data of its own
         Administration.objects.create(
-            kind=Administration.Kind.MUNICIPALITY, org_unit=tree["city1"], name="شهرداری کرج", national_legal_id="14000000001"
+            kind=Administration.Kind.MUNICIPALITY, org_unit=tree["city1"], name="شهرداری کرج",
+            national_legal_id="14000000001",
         )
         expected = str(Administration._meta.verbose_name_plural)
     with pytest.raises(HierarchyError, match="نمی‌توان پاک کرد") as refused:

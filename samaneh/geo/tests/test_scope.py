@@ -54,7 +54,9 @@ def pks(queryset, field="pk"):
     return set(queryset.values_list(field, flat=True))
 
 
-@pytest.mark.parametrize("role, kind, side", GRANTS, ids=[f"{r}@{k}{s if k != 'country' else ''}" for r, k, s in GRANTS])
+@pytest.mark.parametrize(
+    "role, kind, side", GRANTS, ids=[f"{r}@{k}{s if k != 'country' else ''}" for r, k, s in GRANTS]
+)
 def test_role_reaches_its_subtree_and_nothing_else(client, populated, role, kind, side):
     tree = populated
     granted = tree[unit_key(kind, side)]

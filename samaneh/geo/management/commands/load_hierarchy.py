@@ -11,7 +11,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--force", action="store_true",
-            help=_("اگر درخت دیگری (ناقص یا متفاوت) هست، پاکش کن و دوباره بارگذاری کن؛ فقط وقتی داده‌ای به آن وابسته نیست."),
+            help=_(
+                "اگر درخت دیگری (ناقص یا متفاوت) هست، پاکش کن و دوباره بارگذاری کن؛ فقط وقتی داده‌ای به آن وابسته نیست."
+            ),
         )
         parser.add_argument("--data-dir", help=_("پوشه پرونده‌های CSV به جای داده‌های بسته"))
 
@@ -21,9 +23,11 @@ class Command(BaseCommand):
         except HierarchyError as error:
             raise CommandError(str(error)) from None
         if not report.loaded:
-            self.stdout.write(_("تقسیمات کشوری از پیش بارگذاری شده است؛ چیزی تغییر نکرد."))
             if report.municipalities_created:
-                self.stdout.write(_("شهرداری‌های ساخته‌شده برای شهرهای بی‌شهرداری: %(n)d") % {"n": report.municipalities_created})
+                message = _("تقسیمات کشوری از پیش بارگذاری شده است؛ فقط شهرداری %(n)d شهر بی‌شهرداری ساخته شد.")
+                self.stdout.write(message % {"n": report.municipalities_created})
+            else:
+                self.stdout.write(_("تقسیمات کشوری از پیش بارگذاری شده است؛ چیزی تغییر نکرد."))
             self.stdout.write(_("زمان: %(s).2f ثانیه") % {"s": report.seconds})
             return
         self.stdout.write(self.style.SUCCESS(_("تقسیمات کشوری بارگذاری شد.")))
@@ -31,7 +35,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {kind.label}: {report.counts.get(kind.value, 0)}")
         self.stdout.write(_("شهرداری‌ها: %(n)d") % {"n": report.municipalities_created})
         reattached = sum(report.reattached.values())
-        self.stdout.write(_("واحدهایی که واحد بالادستشان در داده نبود و به نزدیک‌ترین بالادست موجود وصل شدند: %(n)d") % {"n": reattached})
+        message = _("واحدهایی که واحد بالادستشان در داده نبود و به نزدیک‌ترین بالادست موجود وصل شدند: %(n)d")
+        self.stdout.write(message % {"n": reattached})
         for kind, n in report.reattached.items():
             self.stdout.write(f"  {OrgUnit.Kind(kind).label}: {n}")
         self.stdout.write(_("زمان: %(s).2f ثانیه") % {"s": report.seconds})
