@@ -85,3 +85,15 @@ def search_key(value):
 def to_persian_digits(value):
     """Render ASCII digits of `value` as Persian digits (display only, never storage)."""
     return str(value).translate(_TO_PERSIAN_DIGITS)
+
+
+# Persian alphabetical order; code-point order would put پ چ ژ گ ک ی after every Arabic letter.
+_ALPHABET = "ءآأإابپتثجچحخدذرزژسشصضطظعغفقکگلمنوؤهةیئ"
+_ALPHABET_RANK = {letter: 0x100 + rank for rank, letter in enumerate(_ALPHABET)}
+
+
+def persian_sort_key(text):
+    """Sort key for names in Persian alphabetical order (spaces and ASCII digits sort before letters)."""
+    return [
+        _ALPHABET_RANK.get(char, ord(char) if ord(char) < 0x100 else 0x10000 + ord(char)) for char in search_key(text)
+    ]

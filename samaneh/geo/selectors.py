@@ -9,23 +9,13 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from samaneh.accounts.models import RoleAssignment
 from samaneh.accounts.roles import Perm
-from samaneh.core.text import search_key
+from samaneh.core.text import persian_sort_key, search_key
 from samaneh.geo import scope
 from samaneh.geo.models import Administration, OrgUnit
 
 WORKSPACE_FIRST_ROWS = 50
 
-# Persian alphabetical order; code-point order would put پ چ ژ گ ک ی after every Arabic letter.
-_ALPHABET = "ءآأإابپتثجچحخدذرزژسشصضطظعغفقکگلمنوؤهةیئ"
-_ALPHABET_RANK = {letter: 0x100 + rank for rank, letter in enumerate(_ALPHABET)}
 _KIND_RANK = {kind.value: rank for rank, kind in enumerate(OrgUnit.Kind)}
-
-
-def persian_sort_key(text):
-    # Spaces and ASCII (digits) keep their low code points and so sort before letters.
-    return [
-        _ALPHABET_RANK.get(char, ord(char) if ord(char) < 0x100 else 0x10000 + ord(char)) for char in search_key(text)
-    ]
 
 
 def _in_tree_order(units):

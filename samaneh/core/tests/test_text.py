@@ -107,3 +107,11 @@ def test_search_key_matches_what_people_type():
 def test_to_persian_digits():
     assert to_persian_digits(1403) == "۱۴۰۳"
     assert to_persian_digits("1403/05/12") == "۱۴۰۳/۰۵/۱۲"
+
+
+def test_persian_sort_key_puts_persian_letters_in_alphabet_order():
+    from samaneh.core.text import persian_sort_key
+
+    names = ["گرگان", "کرج", "زنجان", "ژاوه", "پاوه", "بابل", "چالوس", "یزد"]
+    assert sorted(names, key=persian_sort_key) == ["بابل", "پاوه", "چالوس", "زنجان", "ژاوه", "کرج", "گرگان", "یزد"]
+    assert persian_sort_key("كرج") == persian_sort_key("کرج")
