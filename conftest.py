@@ -27,3 +27,13 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _persian_by_default():
+    """Each test starts in the default language: a request in English must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("fa")
+    yield
+    translation.deactivate()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samaneh.accounts import otp
 from samaneh.core.forms import MobileField, PersianFormMixin
-from samaneh.core.text import to_persian_digits
+from samaneh.core.text import localize_digits
 
 
 class SixDigitCodeField(forms.CharField):
@@ -37,7 +37,7 @@ class SixDigitCodeField(forms.CharField):
         if value and not re.fullmatch(r"[0-9]{%d}" % otp.CITIZEN_CODE_DIGITS, value):
             raise ValidationError(
                 _("%(field)s باید %(digits)s رقم باشد.")
-                % {"field": self.code_label, "digits": to_persian_digits(otp.CITIZEN_CODE_DIGITS)},
+                % {"field": self.code_label, "digits": localize_digits(otp.CITIZEN_CODE_DIGITS)},
                 code="invalid_code",
             )
         return value
@@ -93,7 +93,7 @@ class StaffAuthenticationForm(InvalidFieldMarksMixin, PersianFormMixin, Authenti
             raise ValidationError(
                 self.error_messages["locked"],
                 code="locked",
-                params={"minutes": to_persian_digits(otp.STAFF_PASSWORD_LOCK_SECONDS // 60)},
+                params={"minutes": localize_digits(otp.STAFF_PASSWORD_LOCK_SECONDS // 60)},
             )
         return super().clean()
 

@@ -20,7 +20,7 @@ from samaneh.accounts import otp
 from samaneh.accounts.models import CitizenOtpChallenge
 from samaneh.core.sms import SmsDeliveryError
 from samaneh.core.tasks import send_sms
-from samaneh.core.text import to_persian_digits
+from samaneh.core.text import localize_digits
 
 
 class SignInRefused(Exception):
@@ -30,7 +30,7 @@ class SignInRefused(Exception):
 
 
 def _minutes_left(until, now):
-    return to_persian_digits(max(1, -(-int((until - now).total_seconds()) // 60)))
+    return localize_digits(max(1, -(-int((until - now).total_seconds()) // 60)))
 
 
 def _lock_message(until, now):
@@ -84,21 +84,21 @@ def citizen_otp_send(*, mobile: str, client_ip: str | None = None) -> CitizenOtp
             if wait > 0:
                 raise SignInRefused(
                     _("کد تازه فرستاده شده است؛ برای درخواست دوباره %(seconds)s ثانیه صبر کنید.")
-                    % {"seconds": to_persian_digits(int(wait) + 1)}
+                    % {"seconds": localize_digits(int(wait) + 1)}
                 )
         if recent.count() < settings.CITIZEN_OTP_MAX_PER_HOUR and not _ip_allowance_take(client_ip):
             raise SignInRefused(_("از این نشانی درخواست کد بیش از اندازه بوده است؛ یک ساعت دیگر دوباره تلاش کنید."))
         if recent.count() >= settings.CITIZEN_OTP_MAX_PER_HOUR:
             raise SignInRefused(
                 _("برای هر شماره همراه در یک ساعت بیش از %(count)s کد فرستاده نمی‌شود؛ کمی بعد دوباره تلاش کنید.")
-                % {"count": to_persian_digits(settings.CITIZEN_OTP_MAX_PER_HOUR)}
+                % {"count": localize_digits(settings.CITIZEN_OTP_MAX_PER_HOUR)}
             )
         challenge = CitizenOtpChallenge.objects.create(
             mobile=mobile,
             code_hash=otp.citizen_code_hash(mobile, code),
             expires_at=now + timedelta(seconds=settings.CITIZEN_OTP_TTL_SECONDS),
         )
-    minutes = to_persian_digits(max(1, settings.CITIZEN_OTP_TTL_SECONDS // 60))
+    minutes = localize_digits(max(1, settings.CITIZEN_OTP_TTL_SECONDS // 60))
     # The code stays an ASCII run: SMS readers and autofill (autocomplete="one-time-code") look for it.
     text = _("کد ورود شما به سامانه: %(code)s — این کد تا %(minutes)s دقیقه معتبر است.") % {
         "code": code,
@@ -149,7 +149,7 @@ def _citizen_otp_check(*, mobile, code):
             return None, _lock_message(challenge.locked_until, now)
         challenge.save(update_fields=["attempts"])
         left = settings.CITIZEN_OTP_MAX_ATTEMPTS - challenge.attempts
-        return None, _("کد ورود نادرست است؛ %(left)s بار دیگر می‌توانید تلاش کنید.") % {"left": to_persian_digits(left)}
+        return None, _("کد ورود نادرست است؛ %(left)s بار دیگر می‌توانید تلاش کنید.") % {"left": localize_digits(left)}
     challenge.used_at = now
     challenge.save(update_fields=["used_at"])
 

@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samaneh.accounts import otp, services
 from samaneh.accounts.forms import CitizenCodeForm, CitizenMobileForm, StaffAuthenticationForm, TotpTokenForm
-from samaneh.core.text import to_persian_digits
+from samaneh.core.text import localize_digits
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 CITIZEN_MOBILE_SESSION_KEY = "accounts.citizen_mobile"
@@ -62,7 +62,7 @@ def citizen_login(request):
             request.session[CITIZEN_MOBILE_SESSION_KEY] = mobile
             request.session[CITIZEN_NEXT_SESSION_KEY] = next_url
             messages.success(
-                request, _("کد ورود به شماره %(mobile)s پیامک شد.") % {"mobile": to_persian_digits(mobile)}
+                request, _("کد ورود به شماره %(mobile)s پیامک شد.") % {"mobile": localize_digits(mobile)}
             )
             return redirect("accounts:citizen-verify")
     return render(

@@ -4,7 +4,7 @@ import datetime as dt
 import jdatetime
 from django.utils import timezone
 
-from samaneh.core.text import normalize_digits, to_persian_digits
+from samaneh.core.text import normalize_digits, localize_digits
 
 MONTH_NAMES = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"]
 
@@ -28,7 +28,7 @@ def format_jalali(value, with_time=False, persian_digits=True):
     text = f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
     if with_time and isinstance(j, jdatetime.datetime):
         text += f" {j.hour:02d}:{j.minute:02d}"
-    return to_persian_digits(text) if persian_digits else text
+    return localize_digits(text) if persian_digits else text
 
 
 def format_jalali_long(value):
@@ -36,7 +36,7 @@ def format_jalali_long(value):
     j = to_jalali(value)
     if j is None:
         return ""
-    return to_persian_digits(f"{j.day} {MONTH_NAMES[j.month - 1]} {j.year}")
+    return localize_digits(f"{j.day} {MONTH_NAMES[j.month - 1]} {j.year}")
 
 
 def parse_jalali_date(text):

@@ -87,6 +87,13 @@ def to_persian_digits(value):
     return str(value).translate(_TO_PERSIAN_DIGITS)
 
 
+def localize_digits(value):
+    """Digits as the reader's language writes them: Persian in the Persian UI, ASCII in English."""
+    from django.utils.translation import get_language_bidi
+
+    return to_persian_digits(value) if get_language_bidi() else str(value)
+
+
 # Persian alphabetical order; code-point order would put پ چ ژ گ ک ی after every Arabic letter.
 _ALPHABET = "ءآأإابپتثجچحخدذرزژسشصضطظعغفقکگلمنوؤهةیئ"
 _ALPHABET_RANK = {letter: 0x100 + rank for rank, letter in enumerate(_ALPHABET)}

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from samaneh.core.jalali import MONTH_NAMES, parse_jalali_date
-from samaneh.core.text import normalize_digits, to_persian_digits
+from samaneh.core.text import normalize_digits, localize_digits
 
 # Spaces, ZWNJ, bidi marks and every dash people (or their keyboards) put between digit groups.
 _SEPARATORS = re.compile(r"[\s\u200c-\u200f\u2066-\u2069\u202a-\u202e\-\u2010-\u2015\u2212_.()]")
@@ -221,7 +221,7 @@ def clean_jalali_date(value, *, label=None, min_year=DEFAULT_MIN_JALALI_YEAR, ma
         raise ValidationError(
             _("%(field)s: سال باید شمسی و بین %(min)s و %(max)s باشد؛ مانند ۱۴۰۳/۰۵/۱۲."),
             code="year_out_of_range",
-            params={"field": label, "min": to_persian_digits(min_year), "max": to_persian_digits(max_year)},
+            params={"field": label, "min": localize_digits(min_year), "max": localize_digits(max_year)},
         )
     if not 1 <= month <= 12:
         raise ValidationError(
@@ -237,8 +237,8 @@ def clean_jalali_date(value, *, label=None, min_year=DEFAULT_MIN_JALALI_YEAR, ma
             params={
                 "field": label,
                 "month": MONTH_NAMES[month - 1],
-                "year": to_persian_digits(year),
-                "days": to_persian_digits(days_in_month),
+                "year": localize_digits(year),
+                "days": localize_digits(days_in_month),
             },
         )
     return parse_jalali_date(text)

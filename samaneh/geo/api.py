@@ -6,7 +6,7 @@ from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 
-from samaneh.core.text import to_persian_digits
+from samaneh.core.text import localize_digits
 from samaneh.geo import selectors
 from samaneh.geo.models import Administration, OrgUnit
 
@@ -46,7 +46,7 @@ class OrgUnitFilterSerializer(serializers.Serializer):
         limit = settings.SEARCH_MAX_LENGTH
         if len(value) > limit:
             message = _("عبارت جستجو نباید بیش از %(limit)s نویسه باشد؛ آن را کوتاه‌تر کنید.")
-            raise serializers.ValidationError(message % {"limit": to_persian_digits(limit)})
+            raise serializers.ValidationError(message % {"limit": localize_digits(limit)})
         return value
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from samaneh.accounts.roles import Perm
 from samaneh.core.audit import audit_record
 from samaneh.core.templatetags.persian import fa_number
-from samaneh.core.text import normalize_text, search_key, to_persian_digits
+from samaneh.core.text import normalize_text, search_key, localize_digits
 from samaneh.core.validators import validate_legal_id
 from samaneh.geo import scope
 from samaneh.geo.models import Administration, OrgUnit
@@ -115,7 +115,7 @@ def _read_limited(upload, max_bytes):
         if len(data) > max_bytes:
             raise _file_error(
                 _("حجم پرونده بیش از حد مجاز (%(limit)s) است؛ پرونده را در چند بخش بارگذاری کنید.")
-                % {"limit": to_persian_digits(filesizeformat(max_bytes))}
+                % {"limit": localize_digits(filesizeformat(max_bytes))}
             )
     return bytes(data)
 
@@ -168,7 +168,7 @@ def _check_code(row, value, errors):
             )
         )
     elif not _DIGITS.fullmatch(value):
-        message = _("کد آبادی «%(value)s» باید فقط رقم باشد.") % {"value": to_persian_digits(value)}
+        message = _("کد آبادی «%(value)s» باید فقط رقم باشد.") % {"value": localize_digits(value)}
         errors.append(RowError(row, CODE, message))
     else:
         return True
@@ -180,7 +180,7 @@ def _check_name(row, value, errors):
         errors.append(RowError(row, NAME, _("نام دهیاری خالی است.")))
     elif len(value) > NAME_MAX_LENGTH:
         errors.append(
-            RowError(row, NAME, _("نام دهیاری بیش از %(max)s نویسه است.") % {"max": to_persian_digits(NAME_MAX_LENGTH)})
+            RowError(row, NAME, _("نام دهیاری بیش از %(max)s نویسه است.") % {"max": localize_digits(NAME_MAX_LENGTH)})
         )
 
 
@@ -225,7 +225,7 @@ def _parse(text, plan):
                         row_number,
                         None,
                         _("این ردیف %(found)s ستون دارد؛ باید %(expected)s ستون باشد.")
-                        % {"found": to_persian_digits(len(cells)), "expected": to_persian_digits(len(columns))},
+                        % {"found": localize_digits(len(cells)), "expected": localize_digits(len(columns))},
                     )
                 )
                 continue
@@ -242,7 +242,7 @@ def _parse(text, plan):
                         row_number,
                         CODE,
                         _("آبادی با کد %(code)s در ردیف %(first)s هم آمده است؛ هر آبادی فقط یک دهیاری دارد.")
-                        % {"code": to_persian_digits(code), "first": to_persian_digits(first_row_of_code[code])},
+                        % {"code": localize_digits(code), "first": localize_digits(first_row_of_code[code])},
                     )
                 )
                 continue
@@ -253,7 +253,7 @@ def _parse(text, plan):
         # that was opened and never closed, which swallows the rest of the file into one cell.
         raise _file_error(
             _("ساختار CSV در ردیف %(row)s خراب است: خانه‌ای بیش از حد بلند است، معمولاً چون نشانه نقل‌قول (\") باز شده و بسته نشده است.")
-            % {"row": to_persian_digits(reader.line_num)}
+            % {"row": localize_digits(reader.line_num)}
         ) from None
     if columns is None:
         raise _file_error(_("پرونده خالی است."))
@@ -306,7 +306,7 @@ def dehyaris_plan(*, user, upload):
         units = units_by_code.get(code, [])
         villages = [u for u in units if u.kind == OrgUnit.Kind.VILLAGE]
         if not units:
-            message = _("آبادی با کد %(code)s در تقسیمات کشوری نیست.") % {"code": to_persian_digits(code)}
+            message = _("آبادی با کد %(code)s در تقسیمات کشوری نیست.") % {"code": localize_digits(code)}
             plan.errors.append(RowError(row_number, CODE, message))
         elif not villages:
             plan.errors.append(
@@ -314,7 +314,7 @@ def dehyaris_plan(*, user, upload):
                     row_number,
                     CODE,
                     _("کد %(code)s مربوط به «%(unit)s» است، نه یک آبادی.")
-                    % {"code": to_persian_digits(code), "unit": units[0]},
+                    % {"code": localize_digits(code), "unit": units[0]},
                 )
             )
         elif len(villages) > 1:
@@ -323,7 +323,7 @@ def dehyaris_plan(*, user, upload):
                     row_number,
                     CODE,
                     _("چند آبادی کد %(code)s را دارند؛ این ردیف را از راه مدیریت سامانه ثبت کنید.")
-                    % {"code": to_persian_digits(code)},
+                    % {"code": localize_digits(code)},
                 )
             )
         elif not scope.can_act(user, Perm.IMPORT_DEHYARIS, villages[0]):

@@ -8,7 +8,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from samaneh.accounts.roles import Perm
-from samaneh.core.text import search_key, to_persian_digits
+from samaneh.core.text import search_key, localize_digits
 from samaneh.geo import scope, selectors
 from samaneh.geo.models import OrgUnit
 
@@ -42,7 +42,7 @@ class UnitBrowseForm(forms.Form):
         if len(query) > settings.SEARCH_MAX_LENGTH:
             raise ValidationError(
                 _("عبارت جستجو نباید بیش از %(limit)s نویسه باشد؛ آن را کوتاه‌تر کنید."),
-                params={"limit": to_persian_digits(settings.SEARCH_MAX_LENGTH)},
+                params={"limit": localize_digits(settings.SEARCH_MAX_LENGTH)},
             )
         return query
 

@@ -1,8 +1,9 @@
 """Template filters for Persian display: Persian digits and Jalali dates. Loaded as builtins."""
 from django import template
+from django.utils.translation import get_language_bidi
 
 from samaneh.core.jalali import format_jalali, format_jalali_long
-from samaneh.core.text import to_persian_digits
+from samaneh.core.text import localize_digits
 
 register = template.Library()
 
@@ -11,16 +12,17 @@ register = template.Library()
 def fa_digits(value):
     if value is None:
         return ""
-    return to_persian_digits(value)
+    return localize_digits(value)
 
 
 @register.filter
 def fa_number(value):
     """Thousands separated with Persian comma: 98100 → ۹۸٬۱۰۰."""
     try:
-        return to_persian_digits(f"{int(value):,}").replace(",", "٬")
+        grouped = f"{int(value):,}"
+        return localize_digits(grouped).replace(",", "٬") if get_language_bidi() else grouped
     except (TypeError, ValueError):
-        return to_persian_digits(value)
+        return localize_digits(value)
 
 
 @register.filter

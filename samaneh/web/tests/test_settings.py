@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def _manage(*args, env_extra, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE",
                                                             "SECURE_SSL_REDIRECT", "STATIC_MANIFEST",
-                                                            "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+                                                            "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}}
     env.update({"DJANGO_SETTINGS_MODULE": "samaneh.settings", "SAMANEH_VAR_DIR": str(tmp_path)}, **env_extra)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)

@@ -74,3 +74,11 @@ def test_demo_accounts_cover_every_role_and_are_idempotent(tree):
     assert RoleAssignment.objects.count() == len(DEMO_STAFF)
     for assignment in RoleAssignment.objects.select_related("org_unit"):
         assignment.clean()  # each demo role sits on a unit kind its role allows
+
+
+def test_english_pages_show_ascii_digits(client, tree):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("web:home")).content.decode()
+    main = html.split("<main", 1)[1]
+    assert not any(ch in main for ch in "۰۱۲۳۴۵۶۷۸۹")
+    assert "Administrative divisions" in html  # the navbar, translated
