@@ -41,8 +41,12 @@ def create_demo_dehyaris(per_district=5, districts=3, within=None):
         in_district = villages.filter(path__startswith=district_path)
         if not in_district.exists():
             continue
+        # Names in parentheses or naming an institution are farms, camps and companies, not villages.
         chosen = (
             in_district.exclude(Exists(real_dehyaris))
+            .exclude(name__contains="(")
+            .exclude(name__contains="مرکز")
+            .exclude(name__contains="شرکت")
             .annotate(has_demo=Exists(demo_dehyaris))
             .order_by("code", "pk")[:per_district]
         )
