@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "samaneh.core",
     "samaneh.geo",
     "samaneh.accounts",
+    "samaneh.cases",
+    "samaneh.services.complaints",
     "samaneh.web",
 ]
 
@@ -179,6 +181,9 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", None) or None
 CELERY_TIMEZONE = TIME_ZONE
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
+CELERY_BEAT_SCHEDULE = {
+    "escalate-overdue-cases": {"task": "samaneh.cases.tasks.escalate_overdue_cases", "schedule": 15 * 60},
+}
 
 # SMS: one interface, backend chosen here.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "samaneh.core.sms.FileSmsBackend")
@@ -230,3 +235,11 @@ DEHYARI_CSV_MAX_BYTES = 5 * 1024 * 1024
 # province code ("*" = everywhere), on top of the official holidays from the `holidays` package.
 WEEKLY_CLOSED_WEEKDAYS = (4,)
 EXTRA_CLOSED_DAYS = {}
+
+# Complaints: working days a citizen has to object to an answer; duplicate suggestions radius and window.
+COMPLAINTS_OBJECTION_DAYS = 10
+COMPLAINTS_DUPLICATE_METERS = 200
+COMPLAINTS_DUPLICATE_DAYS = 30
+# Attachments: types sniffed from content, size cap enforced while streaming.
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")

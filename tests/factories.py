@@ -75,3 +75,26 @@ def build_tree():
         t[f"v{i}"] = OrgUnit.objects.create(kind=K.VILLAGE, name=village, parent=t[f"rd{i}"], code=f"{i}01010201")
     t["v1b"] = OrgUnit.objects.create(kind=K.VILLAGE, name="سیف‌آباد", parent=t["rd1"], code="101010202")
     return t
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "complaints.Category"
+
+    name = factory.Sequence(lambda n: f"دسته {n}")
+    service_code = factory.Sequence(lambda n: f"category-{n}")
+
+
+def open_complaint(*, applicant, unit, responsible_unit=None, category=None, description="چراغ کوچه خاموش است"):
+    """A complaint case opened through the engine, as the complaints service would (engine-level tests)."""
+    from django.db import transaction
+
+    from samaneh.cases.services import case_open
+    from samaneh.services.complaints.models import Complaint
+
+    category = category or CategoryFactory()
+    with transaction.atomic():
+        case = case_open(service="complaints", applicant=applicant, org_unit=unit,
+                         responsible_unit=responsible_unit or unit, title=description[:60])
+        Complaint.objects.create(case=case, kind=Complaint.Kind.COMPLAINT, category=category, description=description)
+    return case

@@ -44,15 +44,27 @@ class Perm:
     VIEW_WORKSPACE = "unit.view_workspace"  # the staff view of a unit: its administrations and staff
     IMPORT_DEHYARIS = "administration.import_dehyaris"
     MANAGE_ROLES = "accounts.manage_roles"
+    CASE_VIEW = "cases.view"  # see cases whose responsible unit is in scope: queues, details, exports
+    CASE_ASSIGN = "cases.assign"  # assign cases to a colleague, refer them to another unit
+    CASE_SUPERVISE = "cases.supervise"  # dashboards of volume, overdue share, answer time, satisfaction
 
 
 ALL_ROLES = set(Role)
 REVIEWERS = {Role.DISTRICT_REVIEWER, Role.COUNTY_REVIEWER, Role.PROVINCE_REVIEWER, Role.NATIONAL_EXPERT}
+CASE_HANDLERS = {
+    Role.MUNICIPALITY_STAFF, Role.DEHYARI_STAFF, *REVIEWERS, Role.INSPECTION_OFFICER, Role.SYSTEM_ADMIN,
+}
 
 PERMISSIONS = {
     Perm.VIEW_WORKSPACE: ALL_ROLES,
     Perm.IMPORT_DEHYARIS: {Role.PROVINCE_REVIEWER, Role.NATIONAL_EXPERT, Role.SYSTEM_ADMIN},
     Perm.MANAGE_ROLES: {Role.SYSTEM_ADMIN},
+    Perm.CASE_VIEW: CASE_HANDLERS,
+    Perm.CASE_ASSIGN: CASE_HANDLERS,
+    Perm.CASE_SUPERVISE: {
+        Role.COUNTY_REVIEWER, Role.PROVINCE_REVIEWER, Role.NATIONAL_EXPERT, Role.INSPECTION_OFFICER,
+        Role.STATISTICS_OFFICER, Role.SYSTEM_ADMIN,
+    },
 }
 
 

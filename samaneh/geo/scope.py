@@ -69,6 +69,18 @@ def can_act(user, permission, unit):
     return any(unit.path.startswith(p) for p in _root_paths(user, permission))
 
 
+def roles_reaching(user, unit):
+    """The roles the user holds on `unit` or any unit above it (a role reaches its whole subtree)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return {Role.SYSTEM_ADMIN}
+    return {
+        Role(role)
+        for role in user.role_assignments.filter(org_unit_id__in=unit.ancestor_ids()).values_list("role", flat=True)
+    }
+
+
 def get_or_404(queryset, user, permission, unit_field="org_unit", **lookup):
     """One object in scope, or 404 — never a 403 that confirms the object exists."""
     try:

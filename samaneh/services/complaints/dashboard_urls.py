@@ -1,0 +1,2 @@
+app_name = "complaints_dashboard"
+urlpatterns = []
