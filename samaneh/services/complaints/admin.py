@@ -87,7 +87,7 @@ class CategoryAdmin(NormalizedSearchMixin, admin.ModelAdmin):
     form = CategoryForm
     inlines = [CategoryAttributeInline]
     list_display = ("name", "parent", "service_code", "kinds", "routing", "is_active", "order")
-    list_filter = ("is_active", "routing", "kinds", "parent")
+    list_filter = ("is_active", "routing", "kinds", ("parent", admin.RelatedOnlyFieldListFilter))
     list_editable = ("is_active", "order")
     search_fields = ("name", "service_code", "keywords", "parent__name")
     list_select_related = ("parent",)

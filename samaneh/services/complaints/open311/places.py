@@ -23,9 +23,11 @@ def unit_for_code(code, param):
     code = normalize_digits(code.strip())
     units = list(OrgUnit.objects.filter(code=code)[:2])
     if not units:
-        raise Open311Error(400, _("%(param)s: واحدی با کد تقسیمات کشوری «%(code)s» نیست.") % {"param": param, "code": code})
+        message = _("%(param)s: واحدی با کد تقسیمات کشوری «%(code)s» نیست.")
+        raise Open311Error(400, message % {"param": param, "code": code})
     if len(units) > 1:
-        raise Open311Error(400, _("%(param)s: کد «%(code)s» به بیش از یک واحد می‌خورد.") % {"param": param, "code": code})
+        message = _("%(param)s: کد «%(code)s» به بیش از یک واحد می‌خورد.")
+        raise Open311Error(400, message % {"param": param, "code": code})
     return units[0]
 
 
@@ -42,7 +44,8 @@ def _name_runs(address):
 def unit_for_address(address):
     """The unit an address names, or an Open311Error(400) saying why none can be chosen."""
     runs = _name_runs(address)
-    candidates = list(OrgUnit.objects.filter(search_name__in=runs).only("pk", "path", "level", "name", "kind")[:MAX_CANDIDATES])
+    named = OrgUnit.objects.filter(search_name__in=runs).only("pk", "path", "level", "name", "kind")
+    candidates = list(named[:MAX_CANDIDATES])
     if not candidates:
         raise Open311Error(
             400,
@@ -68,7 +71,8 @@ def unit_for_address(address):
 
 def unit_from_request(data, attributes):
     """The unit named by the request, or None when it names none (a bare point)."""
-    for param, code in (("address_id", data.get("address_id", "")), ("attribute[org_unit_code]", attributes.get("org_unit_code", ""))):
+    codes = (("address_id", data.get("address_id", "")), ("attribute[org_unit_code]", attributes.get("org_unit_code")))
+    for param, code in codes:
         if isinstance(code, str) and code.strip():
             return unit_for_code(code, param)
     address = data.get("address_string", "")

@@ -4,7 +4,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -67,7 +67,7 @@ _PARAMS = {
     "description": "description",
     "latitude": "lat",
     "longitude": "long",
-    "org_unit": "address_id / address_string",
+    "org_unit": "address_id",
 }
 _ATTRIBUTE_PARAM = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 CONTACT_FIELDS = ("email", "first_name", "last_name", "phone", "device_id", "account_id")
@@ -98,7 +98,13 @@ def _applicant(client, phone):
     if any(not holder.is_citizen or not holder.is_active for holder in holders):
         return client.user
     user = next((holder for holder in holders if holder.mobile == mobile), None) or (holders[0] if holders else None)
-    return user or User.objects.create_user(username=mobile, mobile=mobile, is_citizen=True)
+    if user is not None:
+        return user
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(username=mobile, mobile=mobile, is_citizen=True)
+    except IntegrityError:  # the same new number arrived twice at once: the other request made the account
+        return User.objects.get(mobile=mobile)
 
 
 def _refusal(refused):
@@ -122,11 +128,10 @@ def open311_request_file(*, client, data, idempotency_key=""):
     category = service_category(service_code)
     if category is None:
         raise Open311Error(404, _("خدمتی با کد «%(code)s» نیست.") % {"code": service_code})
-    has_point = bool(data.get("lat", "").strip() or data.get("long", "").strip())
-    if not (has_point or data.get("address_string", "").strip() or data.get("address_id", "").strip()):
-        raise Open311Error(400, _("مکان فرستاده نشده است: lat و long، یا address_string، یا address_id لازم است."))
-
     attributes = attributes_from(data)
+    located = [data.get(name, "").strip() for name in ("lat", "long", "address_string", "address_id")]
+    if not any(located) and not str(attributes.get("org_unit_code", "")).strip():
+        raise Open311Error(400, _("مکان فرستاده نشده است: lat و long، یا address_string، یا address_id لازم است."))
     org_unit = unit_from_request(data, attributes)
     applicant = _applicant(client, data.get("phone", ""))
     contact = {name: normalize_text(data[name]) for name in CONTACT_FIELDS if data.get(name, "").strip()}
