@@ -178,8 +178,9 @@ def _service_fragment(manifest):
         return None
 
 
-def _render_detail(request, case, *, bound=None):
-    """The case page; `bound` holds the one form that was just refused, keeping what the person typed."""
+def _render_detail(request, case, *, bound=None, refusal=None):
+    """The case page; `bound` holds the one form that was just refused, keeping what the person typed;
+    `refusal` is a message for the top of the page (a refused step may no longer have a form to show it)."""
     user = request.user
     bound = bound or {}
     manifest = registry.get(case.service)
@@ -202,7 +203,8 @@ def _render_detail(request, case, *, bound=None):
         "refer_form": bound.get("refer") or ReferForm(),
         "assign_form": (bound.get("assign") or AssignForm(case=case)) if can_assign else None,
         "comment_form": bound.get("comment") or CommentForm(),
-        "refused": any(form.errors for form in bound.values()),
+        "refusal": refusal,
+        "refused": bool(refusal) or any(form.errors for form in bound.values()),
         **selectors.case_detail_rows(case),
     }
     return render(request, "cases/detail.html", context)
@@ -258,8 +260,7 @@ def transition(request, pk):
         if _recently_done(case_pk=case.pk, user=request.user, action=action):
             messages.info(request, _("این اقدام پیش‌تر ثبت شده بود."))
             return redirect("cases:detail", pk=case.pk)
-        form.add_error(None, exc.message)
-        return _render_detail(request, case, bound={f"step:{action}": form})
+        return _render_detail(request, case, bound={f"step:{action}": form}, refusal=exc.message)
     return _after_write(request, case, _("«%(action)s» ثبت شد.") % {"action": step.label})
 
 
@@ -289,9 +290,7 @@ def refer(request, pk):
 def assign(request, pk):
     case = selectors.case_for_staff(user=request.user, pk=pk)
     if case.is_closed or not scope.can_act(request.user, Perm.CASE_ASSIGN, case.responsible_unit):
-        form = AssignForm(case=case)
-        form.add_error(None, _("شما اجازه واگذاری این پرونده را ندارید."))
-        return _render_detail(request, case, bound={"assign": form})
+        return _render_detail(request, case, refusal=_("شما اجازه واگذاری این پرونده را ندارید."))
     form = AssignForm(request.POST, case=case)
     if form.is_valid():
         to_user = form.cleaned_data["to_user"]
@@ -306,9 +305,7 @@ def assign(request, pk):
 
 def _upload_refused(request, message):
     case = selectors.case_for_staff(user=request.user, pk=request.resolver_match.kwargs["pk"])
-    form = CommentForm()
-    form.add_error(None, message)
-    return _render_detail(request, case, bound={"comment": form})
+    return _render_detail(request, case, refusal=message)
 
 
 @login_required
