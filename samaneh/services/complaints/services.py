@@ -7,15 +7,25 @@ import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samaneh.cases.services import CaseError, case_create_once, case_open
-from samaneh.core.text import normalize_text
+from samaneh.accounts.roles import Perm
+from samaneh.cases.models import Case
+from samaneh.cases.services import CaseError, case_create_once, case_open, case_transition
+from samaneh.core.audit import audit_record
+from samaneh.core.text import localize_digits, normalize_text
+from samaneh.geo import scope
 from samaneh.services.complaints import routing
+from samaneh.services.complaints import workflow as wf
 from samaneh.services.complaints.models import Category, CategoryAttribute, Complaint
 
 DESCRIPTION_MAX_CHARS = 5000
+RATING_MIN, RATING_MAX = 1, 5
+RATING_COMMENT_MAX_CHARS = 500
 SERVICE = "complaints"
+# A duplicate is merged before it is answered; an answered one has its own answer and objection window.
+MERGEABLE_STATES = (wf.SUBMITTED, wf.IN_REVIEW, wf.AWAITING_INFO)
 
 
 class ComplaintRefused(CaseError):
@@ -61,7 +71,7 @@ def _clean_description(description):
         raise ComplaintRefused(_("شرح شکایت یا درخواست را بنویسید."), field="description")
     if len(text) > DESCRIPTION_MAX_CHARS:
         raise ComplaintRefused(
-            _("شرح بیش از %(max)s نویسه است؛ آن را کوتاه‌تر کنید.") % {"max": DESCRIPTION_MAX_CHARS},
+            _("شرح بیش از %(max)s نویسه است؛ آن را کوتاه‌تر کنید.") % {"max": localize_digits(DESCRIPTION_MAX_CHARS)},
             field="description",
         )
     return text
@@ -172,3 +182,89 @@ def complaint_file(*, applicant, kind, category, description, org_unit=None, lat
         return case
 
     return case_create_once(user=applicant, idempotency_key=idempotency_key, create=create)
+
+
+@transaction.atomic
+def complaint_rate(*, case, user, rating, comment=""):
+    """The applicant rates the answer (1–5, with an optional comment): once, and only after an answer."""
+    complaint = Complaint.objects.select_for_update().select_related("case").get(pk=case.pk)
+    if user.pk != complaint.case.applicant_id:
+        raise ComplaintRefused(_("فقط ثبت‌کننده پرونده می‌تواند به پاسخ امتیاز دهد."))
+    if complaint.answered_at is None:
+        raise ComplaintRefused(_("پس از دریافت پاسخ می‌توانید به آن امتیاز دهید."), field="rating")
+    if complaint.rated_at is not None:
+        raise ComplaintRefused(_("شما پیش‌تر به این پاسخ امتیاز داده‌اید."), field="rating")
+    try:
+        rating = int(normalize_text(str(rating)))
+    except (TypeError, ValueError):
+        rating = None
+    if rating is None or not RATING_MIN <= rating <= RATING_MAX:
+        raise ComplaintRefused(_("امتیاز را از ۱ تا ۵ انتخاب کنید."), field="rating")
+    comment = normalize_text(comment or "", keep_newlines=True)
+    if len(comment) > RATING_COMMENT_MAX_CHARS:
+        raise ComplaintRefused(
+            _("نظر درباره پاسخ بیش از %(max)s نویسه است.") % {"max": localize_digits(RATING_COMMENT_MAX_CHARS)},
+            field="comment",
+        )
+    complaint.rating, complaint.rating_comment, complaint.rated_at = rating, comment, timezone.now()
+    complaint.save(update_fields=["rating", "rating_comment", "rated_at"])
+    audit_record(actor=user, action="complaint.rate", target=complaint.case,
+                 after={"rating": rating, "comment": comment})
+    return complaint
+
+
+def _mergeable(case, label):
+    complaint = getattr(case, "complaint", None)
+    if case.service != SERVICE or complaint is None:
+        raise ComplaintRefused(_("پرونده %(label)s شکایت یا درخواست نیست.") % {"label": label})
+    return complaint
+
+
+@transaction.atomic
+def complaint_merge(*, user, duplicate_case, into_case, reason):
+    """Close `duplicate_case` as a duplicate of `into_case`: its citizen is told the main tracking code
+    and, when the main case is answered, gets that answer too (transitions._answer_merged).
+
+    The expert must see both cases. Complaints already merged into the duplicate move to the main case,
+    so every citizen is answered once the main case is. Returns the duplicate's complaint.
+    """
+    cases = {c.pk: c for c in Case.objects.select_for_update().select_related("responsible_unit", "complaint")
+             .filter(pk__in=[duplicate_case.pk, into_case.pk])}
+    duplicate_case, into_case = cases.get(duplicate_case.pk), cases.get(into_case.pk)
+    if duplicate_case is None or into_case is None:
+        raise ComplaintRefused(_("پرونده پیدا نشد."))
+    for case in (duplicate_case, into_case):
+        if not scope.can_act(user, Perm.CASE_VIEW, case.responsible_unit):
+            raise ComplaintRefused(
+                _("پرونده %(code)s در حوزه دسترسی شما نیست.") % {"code": localize_digits(case.tracking_code)}
+            )
+    if duplicate_case.pk == into_case.pk:
+        raise ComplaintRefused(_("یک پرونده را نمی‌توان در خودش ادغام کرد."))
+    duplicate = _mergeable(duplicate_case, localize_digits(duplicate_case.tracking_code))
+    main = _mergeable(into_case, localize_digits(into_case.tracking_code))
+    if main.merged_into_id is not None or into_case.is_closed:
+        raise ComplaintRefused(
+            _("پرونده اصلی %(code)s بسته یا خود ادغام‌شده است.") % {"code": localize_digits(into_case.tracking_code)}
+        )
+    if duplicate_case.state not in MERGEABLE_STATES:
+        raise ComplaintRefused(
+            _("پرونده %(code)s پاسخ گرفته یا بسته است و ادغام نمی‌شود.")
+            % {"code": localize_digits(duplicate_case.tracking_code)}
+        )
+    reason = normalize_text(reason or "", keep_newlines=True)
+    if not reason:
+        raise ComplaintRefused(_("دلیل ادغام را بنویسید."), field="reason")
+    # Stored text keeps ASCII digits like every stored text; pages show them in the reader's digits.
+    note = _("این پرونده با پرونده %(code)s یکی است و در آن ادغام شد؛ پاسخ آن پرونده برای شما هم فرستاده می‌شود.") % {
+        "code": into_case.tracking_code
+    }
+    try:
+        case_transition(case=duplicate_case, action="close", user=user, text=note, internal_note=reason)
+    except CaseError as refusal:
+        raise ComplaintRefused(refusal.message) from None
+    Complaint.objects.filter(merged_into=duplicate).update(merged_into=main)
+    duplicate.merged_into = main
+    duplicate.save(update_fields=["merged_into"])
+    audit_record(actor=user, action="complaint.merge", target=duplicate_case,
+                 after={"merged_into": into_case.pk, "reason": reason})
+    return duplicate
