@@ -8,11 +8,20 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext_lazy as _
 
 from samaneh.core.forms import PersianFormMixin
+from samaneh.core.text import localize_digits
 from samaneh.geo import scope
 from samaneh.geo.models import OrgUnit
 from samaneh.services.complaints import dashboards
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class PeriodInput(forms.TextInput):
+    """Shows the period in the reader's digits; what comes back is normalised by PersianFormMixin."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return localize_digits(value) if value else value
 
 
 class DashboardForm(PersianFormMixin, forms.Form):
@@ -23,7 +32,7 @@ class DashboardForm(PersianFormMixin, forms.Form):
     period = forms.CharField(
         label=_("دوره"), required=False, max_length=20,
         error_messages={"max_length": dashboards.PERIOD_FORMAT_MESSAGE},
-        widget=forms.TextInput(attrs={"placeholder": _("مثلاً ۱۴۰۳/۰۵ یا ۱۴۰۳"), "class": "form-control"}),
+        widget=PeriodInput(attrs={"placeholder": _("مثلاً ۱۴۰۳/۰۵ یا ۱۴۰۳"), "class": "form-control"}),
     )
 
     def clean_period(self):
@@ -34,7 +43,7 @@ class DashboardForm(PersianFormMixin, forms.Form):
 
 
 def _query(unit, period):
-    return urlencode({"unit": unit.pk, "period": period.value})
+    return urlencode({"unit": unit.pk, "period": period.value} if unit else {"period": period.value})
 
 
 def _resolve(request):
@@ -68,7 +77,9 @@ def _quick_periods(unit):
 
 
 def _refused(request, form, roots):
-    return render(request, "complaints/dashboard/index.html", {"form": form, "roots": roots}, status=400)
+    return render(request, "complaints/dashboard/index.html", {
+        "form": form, "roots": roots, "quick_periods": _quick_periods(None),
+    }, status=400)
 
 
 @login_required
@@ -77,8 +88,10 @@ def dashboard(request):
     if unit is None:
         return _refused(request, form, roots)
     report = dashboards.complaints_dashboard(user=request.user, unit=unit, period=period)
+    # The form shown again holds what is on screen; "last 12 months" has no typed form, so it shows empty.
+    shown = "" if period.kind == period.LAST_12 else period.value
     return render(request, "complaints/dashboard/index.html", {
-        "form": form,
+        "form": DashboardForm(initial={"unit": unit.pk, "period": shown}),
         "roots": roots,
         "report": report,
         "period_query": urlencode({"period": period.value}),

@@ -267,7 +267,7 @@ def format_decimal(value, places=1):
 def format_percent(value):
     if value is None:
         return "—"
-    return _("%(number)s٪") % {"number": format_decimal(value * 100, 0)}
+    return format_decimal(value * 100, 0) + ("٪" if get_language_bidi() else "%")
 
 
 class ShownFigures:

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 import jdatetime
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from samaneh.accounts.roles import Role
 from samaneh.cases.models import Case
-from samaneh.cases.services import case_escalate_overdue, case_transition
+from samaneh.cases.services import case_refer, case_transition
 from samaneh.core.workdays import working_days_between
 from samaneh.services.complaints import dashboards
 from samaneh.services.complaints.dashboard_views import XLSX
@@ -55,7 +55,7 @@ def data(tree):
 
     Karaj, Mordad:  A answered in 48 h (2 working days), accepted, rated 5;
                     B answered in 144 h (5 working days: Friday 2 Aug skipped), objected, rated 2;
-                    C overdue, escalated by the engine to the district;
+                    C referred to the district, and overdue there;
                     D under review, deadline ahead;
                     E in a village, waiting on the citizen (clock paused) though its deadline has passed.
     Karaj, Tir:     F answered in 168 h = 4 working days (Friday, Tasua and Ashura skipped).
@@ -80,8 +80,7 @@ def data(tree):
     rated(b, 2)
 
     c = filed(tree["city1"], at("2024-08-10"), waste, citizen)
-    Case.objects.filter(pk=c.pk).update(deadline=timezone.now() - dt.timedelta(days=1))
-    assert case_escalate_overdue() == 1
+    case_refer(case=c, user=city_staff, to_unit=tree["d1"], reason="بیرون از محدوده خدمات شهر است.")
     Case.objects.filter(pk=c.pk).update(deadline=timezone.now() - dt.timedelta(hours=1))
 
     d = filed(tree["city1"], at("2024-08-12"), waste, citizen)
@@ -192,16 +191,38 @@ def test_a_province_closed_day_counts_only_for_that_province(data, settings):
     assert working_days_between(g.case.created_at, g.answered_at, "2") == 1
 
 
-def test_cases_count_where_they_are_located_even_after_escalation_or_objection(data):
+def test_cases_count_where_they_are_located_even_after_referral_or_objection(data):
     tree = data["tree"]
     assert Case.objects.get(pk=data["c"].pk).responsible_unit == tree["d1"]
     assert Case.objects.get(pk=data["b"].pk).responsible_unit == tree["c1"]
     county = supervisor(Role.COUNTY_REVIEWER, tree["c1"])
     district = report_for(county, tree["d1"])
     rows = {row.unit.pk: row.figures for row in district.by_unit}
-    assert rows[tree["city1"].pk].received == 4  # A, B (now at the inspection office), C (escalated), D
+    assert rows[tree["city1"].pk].received == 4  # A, B (now at the inspection office), C (at the district), D
     assert rows[tree["rd1"].pk].received == 1  # E, in a village of the rural district
     assert not any(row.unit is None for row in district.by_unit)  # nothing located at the district itself
+
+
+def test_cases_located_at_the_unit_itself_get_a_row_of_their_own(data):
+    tree = data["tree"]
+    filed(tree["d1"], at("2024-08-20"), data["waste"], CitizenFactory())  # a place outside any city or village
+    county = supervisor(Role.COUNTY_REVIEWER, tree["c1"])
+    report = report_for(county, tree["d1"])
+    assert [(row.label, row.figures.received) for row in report.by_unit] == [
+        ("شهر کرج", 4), ("دهستان کمال‌آباد", 1), ("ثبت‌شده در خود بخش مرکزی کرج", 1),
+    ]
+    assert report.totals.received == 6
+    assert report_for(county, tree["c1"]).by_unit[0].figures.received == 6  # all of it under the district
+
+
+def test_shares_and_means_are_written_for_the_reader():
+    figures = dashboards.Figures(received=8, answered=4, open=4, overdue=1, answer_time=dt.timedelta(hours=14),
+                                 answer_workdays=10, rating_count=3, rating_total=10, satisfied=2)
+    assert (figures.shown.overdue_share, figures.shown.mean_answer_workdays) == ("۲۵٪", "۲٫۵")
+    assert (figures.shown.mean_rating, figures.shown.mean_answer_hours) == ("۳٫۳۳", "۳٫۵")
+    assert figures.shown.objection_share == "۰٪" and dashboards.Figures().shown.overdue_share == "—"
+    with translation.override("en"):
+        assert (figures.shown.satisfied_share, figures.shown.mean_rating) == ("67%", "3.33")
 
 
 def test_breakdown_by_category_and_the_twelve_month_trend(data):
@@ -325,6 +346,7 @@ def test_the_month_typed_in_persian_digits_is_understood(client, data):
     client.force_login(supervisor(Role.COUNTY_REVIEWER, data["tree"]["c1"]))
     page = client.get(INDEX, {"period": "۱۴۰۳/۰۵"})
     assert page.status_code == 200
+    assert 'value="۱۴۰۳/۰۵"' in page.content.decode()
     assert page.context["report"].period == MORDAD_1403 and page.context["report"].totals.received == 5
     year = client.get(INDEX, {"period": "۱۴۰۳"})
     assert year.context["report"].totals.received == 6  # Tir and Mordad
