@@ -4,7 +4,7 @@ What a request shows: everything the public status page shows (state, dates, the
 only for complaints their citizens chose to make public (or to the client that sent them), the
 description, address and point.
 """
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from samaneh.cases import registry
@@ -24,7 +24,8 @@ def service_categories():
         .filter(Q(parent__isnull=True) | Q(parent__is_active=True))
         .select_related("parent")
         .prefetch_related("attributes")
-        .order_by("parent__order", "parent__name", "order", "name")
+        # Ungrouped services first on every database (SQLite and PostgreSQL sort NULLs differently).
+        .order_by(F("parent__order").asc(nulls_first=True), F("parent__name").asc(nulls_first=True), "order", "name")
     )
 
 
