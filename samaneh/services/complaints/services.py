@@ -14,7 +14,7 @@ from samaneh.accounts.roles import Perm
 from samaneh.cases.models import Case
 from samaneh.cases.services import CaseError, case_create_once, case_open, case_transition
 from samaneh.core.audit import audit_record
-from samaneh.core.text import localize_digits, normalize_text
+from samaneh.core.text import localize_digits, normalize_digits, normalize_text
 from samaneh.geo import scope
 from samaneh.services.complaints import routing
 from samaneh.services.complaints import workflow as wf
@@ -24,6 +24,7 @@ DESCRIPTION_MAX_CHARS = 5000
 RATING_MIN, RATING_MAX = 1, 5
 RATING_COMMENT_MAX_CHARS = 500
 SERVICE = "complaints"
+ARABIC_DECIMAL_SEPARATOR = "\u066b"
 # A duplicate is merged before it is answered; an answered one has its own answer and objection window.
 MERGEABLE_STATES = (wf.SUBMITTED, wf.IN_REVIEW, wf.AWAITING_INFO)
 
@@ -79,7 +80,7 @@ def _clean_description(description):
 
 def _coordinate(value, field, low, high):
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(normalize_digits(str(value)).strip().replace(ARABIC_DECIMAL_SEPARATOR, "."))
     except (InvalidOperation, ValueError):
         number = None
     if number is None or not number.is_finite() or not low <= number <= high:

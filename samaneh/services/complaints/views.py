@@ -90,6 +90,19 @@ def _filing_too_large(request, message):
     return _new_page(request, ComplaintForm(), status=400, upload_error=message)
 
 
+def _attach_all(case, user, uploads):
+    """Attach every upload, or none: the rows roll back with the caller's transaction, and the files
+    already written to storage are removed here, so a refused third file leaves no orphan behind."""
+    stored = []
+    try:
+        for upload in uploads:
+            stored.append(attachment_add(case=case, user=user, upload=upload, public=True))
+    except Exception:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+
+
 def _attributes_from(post, category):
     answers = {}
     for attribute in category.attributes.all():
@@ -122,8 +135,7 @@ def new(request):
                 idempotency_key=data["idempotency_key"],
             )
             if outcome.created:
-                for upload in data["files"]:
-                    attachment_add(case=outcome.case, user=request.user, upload=upload, public=True)
+                _attach_all(outcome.case, request.user, data["files"])
     except ComplaintRefused as refusal:
         form.add_error(refusal.field if refusal.field in SHOWN_FIELDS else None, refusal.message)
         return _new_page(request, form, status=400)
@@ -156,7 +168,7 @@ def mine(request):
     return render(request, "complaints/mine.html", {"cases": selectors.citizen_cases(user=request.user)})
 
 
-def _case_page(request, case, *, action_form=None, rating_form=None, status=200):
+def _case_page(request, case, *, action_form=None, rating_form=None, refusal=None, status=200):
     page = selectors.citizen_case_page(user=request.user, case=case)
     complaint = case.complaint
     objection_expired = complaint.objection_deadline is not None and timezone.now() > complaint.objection_deadline
@@ -175,6 +187,7 @@ def _case_page(request, case, *, action_form=None, rating_form=None, status=200)
         "objection_expired": objection_expired and case.state == "answered",
         "rating_form": rating_form or (RatingForm() if may_rate else None),
         "place_label": selectors.unit_label(case.org_unit),
+        "refusal": refusal,
         "max_files": MAX_FILES,
     }
     return render(request, "complaints/case.html", context, status=status)
@@ -204,11 +217,11 @@ def case_act(request, pk):
         with transaction.atomic():
             case = case_transition(case=case, action=form.cleaned_data["action"], user=request.user,
                                    text=form.cleaned_data["text"])
-            for upload in form.cleaned_data["files"]:
-                attachment_add(case=case, user=request.user, upload=upload, public=True)
+            _attach_all(case, request.user, form.cleaned_data["files"])
     except CaseError as refusal:
-        form.add_error(None, refusal.message)
-        return _case_page(request, selectors.citizen_case(user=request.user, pk=pk), action_form=form, status=400)
+        # Shown at the top: a refused step may have no form on the page (no longer, or never, the citizen's).
+        return _case_page(request, selectors.citizen_case(user=request.user, pk=pk), action_form=form,
+                          refusal=refusal.message, status=400)
     messages.success(request, _("انجام شد."))
     return redirect("complaints:case", pk=case.pk)
 
