@@ -17,11 +17,25 @@ from samaneh.services.complaints.open311.formats import w3c_datetime
 MAX_REQUESTS = 1000
 
 
+def _live_category_ids():
+    """Categories that are active and whose every group above is active (the table is small)."""
+    rows = {pk: (parent, active) for pk, parent, active in Category.objects.values_list("pk", "parent_id", "is_active")}
+    live = set()
+    for pk in rows:
+        node, alive = pk, True
+        for _depth in range(len(rows)):  # bounded: a cycle typed into the database must not hang the API
+            node, alive = rows[node]
+            if node is None or not alive:
+                break
+        if alive and node is None:
+            live.add(pk)
+    return live
+
+
 def service_categories():
-    """The categories Open311 calls services: active leaves whose group (if any) is active too."""
+    """The categories Open311 calls services: the leaves complaint_file accepts (active, under active groups)."""
     return (
-        Category.objects.filter(is_active=True, children__isnull=True)
-        .filter(Q(parent__isnull=True) | Q(parent__is_active=True))
+        Category.objects.filter(pk__in=_live_category_ids(), children__isnull=True)
         .select_related("parent")
         .prefetch_related("attributes")
         # Ungrouped services first on every database (SQLite and PostgreSQL sort NULLs differently).

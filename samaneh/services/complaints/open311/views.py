@@ -4,13 +4,14 @@ import datetime as dt
 import re
 from functools import wraps
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from samaneh.core.text import normalize_digits
+from samaneh.core.text import localize_digits, normalize_digits
 from samaneh.core.tracking import normalize_tracking_code
 from samaneh.services.complaints.open311 import selectors
 from samaneh.services.complaints.open311.auth import count_post, optional_client, require_client
@@ -24,9 +25,7 @@ DEFAULT_WINDOW = dt.timedelta(days=90)
 MAX_IDS = 1000
 
 # W3C profile of ISO 8601: a date, or a date and time with seconds optional and a zone required.
-W3C_DATETIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?"
-)
+W3C_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?")
 
 
 def open311_view(view):
@@ -52,7 +51,9 @@ def _endpoint_url(request):
 def discovery(request, fmt):
     data = {
         "changeset": CHANGESET,
-        "contact": _("پرسش‌ها و گزارش خطا: دفتر فناوری اطلاعات سازمان شهرداری‌ها و دهیاری‌های کشور."),
+        # Each deployment names its own help desk in settings; the default says who runs the platform.
+        "contact": getattr(settings, "OPEN311_CONTACT", "")
+        or _("پرسش‌ها و گزارش خطا: دفتر فناوری اطلاعات سازمان شهرداری‌ها و دهیاری‌های کشور."),
         "key_service": _("کلید API را مدیر سامانه در بخش مدیریت («برنامه‌های Open311») صادر می‌کند."),
         "endpoints": [
             {
@@ -108,7 +109,8 @@ def _filtered_requests(request, client):
     ids = [normalize_tracking_code(i) for i in _comma_list(request, "service_request_id")]
     if ids:  # the spec: this overrides every other argument
         if len(ids) > MAX_IDS:
-            raise Open311Error(400, _("در هر درخواست حداکثر ۱۰۰۰ شناسه پرونده پذیرفته می‌شود."))
+            raise Open311Error(400, _("service_request_id: در هر درخواست حداکثر %(max)s شناسه پذیرفته می‌شود.")
+                               % {"max": localize_digits(MAX_IDS)})
         return complaints.filter(case__tracking_code__in=ids)
 
     start_raw, end_raw = request.GET.get("start_date", ""), request.GET.get("end_date", "")

@@ -50,6 +50,9 @@ def categories(db):
     CategoryFactory(name="دسته غیرفعال", service_code="retired", is_active=False)
     CategoryFactory(name="زیر گروه غیرفعال", service_code="orphan", parent=CategoryFactory(
         name="گروه غیرفعال", service_code="old-group", is_active=False))
+    retired_branch = CategoryFactory(name="شاخه بازنشسته", service_code="old-branch", is_active=False)
+    CategoryFactory(name="برگ زیر شاخه بازنشسته", service_code="deep-orphan",
+                    parent=CategoryFactory(name="گروه میانی", service_code="middle", parent=retired_branch))
     return {"roads": roads, "pothole": pothole, "light": light}
 
 
@@ -139,7 +142,7 @@ def test_service_definition_lists_attributes_in_order(client, categories):
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-@pytest.mark.parametrize("code", ["no-such-service", "retired", "roads", "orphan"])
+@pytest.mark.parametrize("code", ["no-such-service", "retired", "roads", "orphan", "deep-orphan"])
 def test_unknown_inactive_or_group_service_code_is_404_in_the_spec_error_shape(client, categories, fmt, code):
     response = get(client, "service", fmt, service_code=code)
     assert response.status_code == 404
