@@ -4,12 +4,13 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from samaneh.core.audit import audit_record
-from samaneh.core.text import normalize_text
+from samaneh.core.text import localize_digits, normalize_text
 from samaneh.core.validators import validate_mobile
 from samaneh.services.complaints.models import Category, Complaint, Open311Client
 from samaneh.services.complaints.open311.auth import KEY_PREFIX_LENGTH, key_hash
@@ -71,6 +72,9 @@ _PARAMS = {
 }
 _ATTRIBUTE_PARAM = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 CONTACT_FIELDS = ("email", "first_name", "last_name", "phone", "device_id", "account_id")
+CONTACT_MAX_CHARS = 200
+MAX_MEDIA_URLS = 10
+_WEB_LINK = URLValidator(schemes=["http", "https"], message="not a web link")
 
 
 def attributes_from(data):
@@ -82,6 +86,21 @@ def attributes_from(data):
             values = data.getlist(name)
             attributes[match.group(1)] = values if match.group(2) else values[-1]
     return attributes
+
+
+def _media_urls(data):
+    """Links to photos kept for the expert; only web links, since staff pages show them as links."""
+    urls = [url.strip() for url in data.getlist("media_url") if url.strip()]
+    if len(urls) > MAX_MEDIA_URLS:
+        message = _("media_url: حداکثر %(max)s پیوند پذیرفته می‌شود.")
+        raise Open311Error(400, message % {"max": localize_digits(MAX_MEDIA_URLS)})
+    for url in urls:
+        try:
+            _WEB_LINK(url)
+        except ValidationError:
+            message = _("media_url: «%(url)s» پیوند وب (http یا https) نیست.")
+            raise Open311Error(400, message % {"url": url[:100]}) from None
+    return urls
 
 
 def _applicant(client, phone):
@@ -134,8 +153,9 @@ def open311_request_file(*, client, data, idempotency_key=""):
         raise Open311Error(400, _("مکان فرستاده نشده است: lat و long، یا address_string، یا address_id لازم است."))
     org_unit = unit_from_request(data, attributes)
     applicant = _applicant(client, data.get("phone", ""))
-    contact = {name: normalize_text(data[name]) for name in CONTACT_FIELDS if data.get(name, "").strip()}
-    media = [url.strip() for url in data.getlist("media_url") if url.strip()]
+    contact = {name: normalize_text(data[name])[:CONTACT_MAX_CHARS] for name in CONTACT_FIELDS
+               if data.get(name, "").strip()}
+    media = _media_urls(data)
     if media:
         contact["media_url"] = media
     kind = Complaint.Kind.COMPLAINT if category.kinds == Category.Kinds.COMPLAINT else Complaint.Kind.REQUEST

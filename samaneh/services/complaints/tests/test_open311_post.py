@@ -198,6 +198,7 @@ def test_missing_location_is_400(tree, categories, api, client, fmt):
     ({"lat": "51.5", "long": "-0.12"}, "lat"),  # London: outside Iran
     ({"lat": "35.84", "long": None}, "long"),
     ({"phone": "021-4455"}, "phone"),
+    ({"media_url": "javascript:alert(1)"}, "media_url"),
     ({"address_id": "99999999"}, "address_id"),
     ({"address_id": None, "attribute[org_unit_code]": "nope"}, "attribute[org_unit_code]"),
     ({"address_id": None}, "address_id"),  # a bare point: the unit cannot be told from it
