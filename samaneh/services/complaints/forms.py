@@ -147,5 +147,6 @@ class MergeForm(PersianFormMixin, forms.Form):
     into = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("دلیل ادغام"), max_length=500,
-        error_messages={"required": _("دلیل ادغام را بنویسید."), "max_length": _("دلیل ادغام نباید بیش از ۵۰۰ نویسه باشد.")},
+        error_messages={"required": _("دلیل ادغام را بنویسید."),
+                        "max_length": _("دلیل ادغام نباید بیش از ۵۰۰ نویسه باشد.")},
     )

@@ -120,7 +120,8 @@ def _attribute_value(attribute, value):
         try:
             Decimal(text)
         except InvalidOperation:
-            raise ComplaintRefused(_("پاسخ «%(q)s» باید عدد باشد.") % {"q": attribute.description}, field=field) from None
+            message = _("پاسخ «%(q)s» باید عدد باشد.") % {"q": attribute.description}
+            raise ComplaintRefused(message, field=field) from None
     return text
 
 

@@ -231,16 +231,16 @@ def case_act(request, pk):
 def case_rate(request, pk):
     case = selectors.citizen_case(user=request.user, pk=pk)
     form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            complaint_rate(case=case, user=request.user, rating=form.cleaned_data["rating"],
-                           comment=form.cleaned_data["comment"])
-        except ComplaintRefused as refusal:
-            form.add_error("comment" if refusal.field == "comment" else None, refusal.message)
-        else:
-            messages.success(request, _("امتیاز شما ثبت شد. سپاس از شما."))
-            return redirect("complaints:case", pk=case.pk)
-    return _case_page(request, case, rating_form=form, status=400)
+    if not form.is_valid():
+        return _case_page(request, case, rating_form=form, status=400)
+    try:
+        complaint_rate(case=case, user=request.user, rating=form.cleaned_data["rating"],
+                       comment=form.cleaned_data["comment"])
+    except ComplaintRefused as refusal:
+        # At the top of the page: once rated, or before an answer, there is no rating form to put it on.
+        return _case_page(request, case, refusal=refusal.message, status=400)
+    messages.success(request, _("امتیاز شما ثبت شد. سپاس از شما."))
+    return redirect("complaints:case", pk=case.pk)
 
 
 def _staff_case(user, pk):
@@ -261,7 +261,8 @@ def duplicates(request, pk):
 
 
 def _safe_next(request, url):
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    allowed = {request.get_host()}
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts=allowed, require_https=request.is_secure()):
         return url
     return None
 

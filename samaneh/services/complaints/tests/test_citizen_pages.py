@@ -58,7 +58,8 @@ def tiny_pdf():
 
 def windows_executable():
     """The start of a Windows program: what a renamed `.exe` really holds."""
-    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"This program cannot be run in DOS mode.\r\n" * 4
+    header = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    return header + b"This program cannot be run in DOS mode.\r\n" * 4
 
 
 @pytest.fixture(autouse=True)
@@ -188,7 +189,8 @@ def test_a_required_category_question_is_asked_and_answered(client, citizen, tre
     assert "شدت خرابی" in fragment and 'name="attribute[severity]"' in fragment
     response = client.post(reverse("complaints:new"), form_data(potholes, tree["city1"]))
     assert response.status_code == 400 and "به پرسش «شدت خرابی» پاسخ دهید" in response.content.decode()
-    response = client.post(reverse("complaints:new"), form_data(potholes, tree["city1"], **{"attribute[severity]": "high"}))
+    answered = form_data(potholes, tree["city1"], **{"attribute[severity]": "high"})
+    response = client.post(reverse("complaints:new"), answered)
     assert response.status_code == 302 and Case.objects.get().complaint.attributes == {"severity": "high"}
 
 

@@ -33,7 +33,8 @@ def file(citizen, category, unit, **kwargs):
 def test_filing_opens_a_case_with_the_complaint_and_texts_the_tracking_code(tree, citizen, lighting,
                                                                             django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = file(citizen, lighting, tree["city1"], description="  چراغ  كوچه\u200c\u200cها خاموش است\r\n\r\n\r\nپلاك ۱۲ ",
+        outcome = file(citizen, lighting, tree["city1"],
+                       description="  چراغ  كوچه\u200c\u200cها خاموش است\r\n\r\n\r\nپلاك ۱۲ ",
                        address="خيابان بهار", is_public=True)
     case = outcome.case
     assert outcome.created and case.service == "complaints" and case.state == "submitted"
