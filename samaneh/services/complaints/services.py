@@ -230,8 +230,10 @@ def complaint_merge(*, user, duplicate_case, into_case, reason):
     The expert must see both cases. Complaints already merged into the duplicate move to the main case,
     so every citizen is answered once the main case is. Returns the duplicate's complaint.
     """
-    cases = {c.pk: c for c in Case.objects.select_for_update().select_related("responsible_unit", "complaint")
-             .filter(pk__in=[duplicate_case.pk, into_case.pk])}
+    # Locking both case rows serialises merges touching either case. (No join to the complaint here:
+    # PostgreSQL refuses FOR UPDATE on the nullable side of the outer join a reverse one-to-one makes.)
+    cases = {c.pk: c for c in Case.objects.select_for_update().select_related("responsible_unit")
+             .filter(pk__in=[duplicate_case.pk, into_case.pk]).order_by("pk")}
     duplicate_case, into_case = cases.get(duplicate_case.pk), cases.get(into_case.pk)
     if duplicate_case is None or into_case is None:
         raise ComplaintRefused(_("پرونده پیدا نشد."))
