@@ -1,6 +1,7 @@
 """Duplicate suggestions (same category, near in space and time, open) and merging: the duplicate closes
 with a public note naming the main case, and its citizen gets the main case's answer."""
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from samaneh.cases.models import Case, CaseEvent, Comment
 from samaneh.cases.services import case_transition
 from samaneh.core.models import AuditEntry
 from samaneh.core.sms import read_outbox
-from samaneh.services.complaints.models import Complaint
+from samaneh.services.complaints.models import CategoryAttribute, Complaint
 from samaneh.services.complaints.selectors import duplicates_for
 from samaneh.services.complaints.services import ComplaintRefused, complaint_file, complaint_merge
 from tests.factories import CategoryFactory, CitizenFactory, RoleFactory
@@ -166,3 +167,15 @@ def test_a_merge_without_a_reason_through_the_page_says_so_and_changes_nothing(c
                                                          "reason": "", "next": back}, follow=True)
     assert "دلیل ادغام را بنویسید." in response.content.decode()
     assert not Case.objects.get(pk=reports["near"].pk).is_closed
+
+
+def test_the_expert_reads_the_category_answers_by_their_labels(client, tree, staff):
+    potholes = CategoryFactory(name="چاله")
+    CategoryAttribute.objects.create(category=potholes, code="severity", description="شدت خرابی",
+                                     datatype="singlevaluelist", values=[{"key": "high", "name": "زیاد"}])
+    CategoryAttribute.objects.create(category=potholes, code="lanes", description="خط‌های بسته", datatype="number")
+    case = complaint_file(applicant=CitizenFactory(), kind="complaint", category=potholes, description="چاله",
+                          org_unit=tree["city1"], attributes={"severity": "high", "lanes": "2"}).case
+    client.force_login(staff)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert re.search(r"شدت خرابی:</span>\s*زیاد", page) and re.search(r"خط‌های بسته:</span>\s*۲", page)

@@ -51,13 +51,10 @@
 
     var lat = parseFloat(latInput ? latInput.value : el.dataset.lat);
     var lng = parseFloat(lngInput ? lngInput.value : el.dataset.lng);
-    if (!isNaN(lat) && !isNaN(lng)) {
-      place(L.latLng(lat, lng));
-      map.setView([lat, lng], tileUrl ? 16 : 9);
-    } else {
-      map.fitBounds(country.getBounds());
-      writeReadout(null);
-    }
+    var hasPoint = !isNaN(lat) && !isNaN(lng);
+    // Without tiles a close-up is an empty sheet: show the whole country, where the pin still tells the region.
+    if (hasPoint && tileUrl) { map.setView([lat, lng], 16); } else { map.fitBounds(country.getBounds()); }
+    if (hasPoint) { place(L.latLng(lat, lng)); } else { writeReadout(null); }
 
     if (editable) {
       map.on("click", function (event) { place(event.latlng); });
