@@ -22,14 +22,15 @@ from samaneh.geo import scope
 # with categories of its own adds its path here (the manifest does not declare one yet).
 CATEGORY_PATH = "complaint__category"
 
+# Each descending order is the exact reverse of its ascending one (NULLs included), so one index read
+# backwards serves both on PostgreSQL. Closed cases have no deadline: last when nearest-first.
 SORTS = {
     "created": (F("created_at").asc(), F("pk").asc()),
     "-created": (F("created_at").desc(), F("pk").desc()),
-    # Closed cases have no deadline: they go last either way rather than first on one database only.
     "deadline": (F("deadline").asc(nulls_last=True), F("pk").asc()),
-    "-deadline": (F("deadline").desc(nulls_last=True), F("pk").desc()),
-    "priority": (F("priority").asc(), F("deadline").asc(nulls_last=True), F("pk").asc()),
+    "-deadline": (F("deadline").desc(nulls_first=True), F("pk").desc()),
     "-priority": (F("priority").desc(), F("deadline").asc(nulls_last=True), F("pk").asc()),
+    "priority": (F("priority").asc(), F("deadline").desc(nulls_first=True), F("pk").desc()),
 }
 DEFAULT_SORT = "deadline"
 
@@ -47,6 +48,19 @@ def category_with_descendants(category):
         frontier = list(Category.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
         ids.update(frontier)
     return ids
+
+
+def _tracking_code_prefix(digits):
+    """Codes starting with `digits`, as a range on the unique index.
+
+    A LIKE 'prefix%' uses a btree index only under the C collation; a range works under any collation
+    because codes are ASCII digits only, which every collation orders digit by digit.
+    """
+    q = Q(tracking_code__gte=digits)
+    if digits.strip("9"):
+        following = str(int(digits) + 1).zfill(len(digits))  # "1299" -> "1300"
+        q &= Q(tracking_code__lt=following)
+    return q
 
 
 def _day_start(day):
@@ -93,10 +107,7 @@ def case_queue(*, user, filters):
     query = normalize_text(filters.get("q") or "")
     if query:
         code = normalize_tracking_code(query)
-        if code.isdigit():
-            cases = cases.filter(Q(tracking_code__startswith=code) | Q(title__icontains=query))
-        else:
-            cases = cases.filter(title__icontains=query)
+        cases = cases.filter(_tracking_code_prefix(code) if code.isdigit() else Q(title__icontains=query))
     return cases.order_by(*SORTS.get(filters.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
 
 
@@ -110,8 +121,16 @@ def describe_cases(cases):
             continue
         case.service_name = manifest.name
         case.state_label = state_label(manifest, case.state)
-        case.category_label = manifest.category_of(case) if manifest.category_of else ""
+        case.category_label = category_label(case, manifest)
     return cases
+
+
+def category_label(case, manifest=None):
+    try:
+        manifest = manifest or registry.get(case.service)
+    except LookupError:
+        return ""
+    return manifest.category_of(case) if manifest.category_of else ""
 
 
 def state_label(manifest, code):

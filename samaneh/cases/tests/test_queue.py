@@ -198,6 +198,18 @@ def test_search_by_tracking_code_in_persian_digits_or_by_title_in_arabic_letters
     assert listed(client.get(QUEUE, {"q": "كوچه"})) == [lamp.pk]  # Arabic kaf
 
 
+def test_search_by_the_start_of_a_tracking_code(client, tree, citizen, reviewer):
+    codes = ["1298999999", "1299000001", "1299999999", "1300000000", "9990000000"]
+    made = {}
+    for code in codes:
+        case = open_complaint(applicant=citizen, unit=tree["city1"])
+        Case.objects.filter(pk=case.pk).update(tracking_code=code)
+        made[code] = case.pk
+    assert set(listed(client.get(QUEUE, {"q": "۱۲۹۹"}))) == {made["1299000001"], made["1299999999"]}
+    assert listed(client.get(QUEUE, {"q": "999"})) == [made["9990000000"]]
+    assert listed(client.get(QUEUE, {"q": "۱۳۰۰-۰۰۰ ۰۰۰"})) == [made["1300000000"]]  # typed with separators
+
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
@@ -331,3 +343,13 @@ def test_the_unit_picker_offers_units_in_scope_for_the_filter_and_any_unit_for_a
     assert tree["p2"] in anywhere.context["units"]
     assert f'name="to_unit" id="to_unit-{tree["p2"].pk}"' in anywhere.content.decode()
     assert client.get(picker, {"name": "password"}).status_code == 404
+
+
+def test_an_export_over_the_row_cap_is_refused_with_the_cap(client, cases, reviewer, monkeypatch):
+    from samaneh.cases import exports
+
+    monkeypatch.setattr(exports, "MAX_ROWS", 2)
+    response = client.get(EXPORT, {"status": "all"}, follow=True)
+    assert "بیش از ۲ پرونده با این فیلترها هست؛ فیلترها را تنگ‌تر کنید." in response.content.decode()
+    assert not AuditEntry.objects.filter(action="case.export").exists()
+    assert workbook_of(client.get(EXPORT, {"status": "all", "unit": cases["v1"].responsible_unit_id})).active
