@@ -188,7 +188,6 @@ def _case_page(request, case, *, action_form=None, rating_form=None, refusal=Non
         "rating_form": rating_form or (RatingForm() if may_rate else None),
         "place_label": selectors.unit_label(case.org_unit),
         "refusal": refusal,
-        "max_files": MAX_FILES,
     }
     return render(request, "complaints/case.html", context, status=status)
 

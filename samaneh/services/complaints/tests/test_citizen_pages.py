@@ -130,6 +130,11 @@ def test_filing_with_a_photo_and_a_pdf_gives_the_tracking_code_in_persian_digits
     page = client.get(response.url).content.decode()
     assert persian(case.tracking_code) in page and reverse("track:detail", args=[case.tracking_code]) in page
     assert case.tracking_code in read_outbox()[0]["text"]
+    case_page = client.get(reverse("complaints:case", args=[case.pk])).content.decode()
+    photo = attachments[0]
+    assert reverse("attachments:download", args=[photo.pk]) in case_page
+    download = client.get(reverse("attachments:download", args=[photo.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == tiny_jpeg()
 
 
 def test_a_double_clicked_submit_files_one_case(client, citizen, tree, lighting):
