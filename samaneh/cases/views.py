@@ -281,7 +281,7 @@ def refer(request, pk):
                 return redirect("cases:detail", pk=case.pk)
             form.add_error(None, exc.message)
         else:
-            return _after_write(request, case, _("پرونده به %(unit)s ارجاع شد.") % {"unit": to_unit.name})
+            return _after_write(request, case, _("پرونده به %(unit)s ارجاع شد.") % {"unit": to_unit})
     return _render_detail(request, case, bound={"refer": form})
 
 

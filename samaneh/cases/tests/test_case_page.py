@@ -213,7 +213,7 @@ def test_refer_to_a_unit_found_by_search(client, tree, case, expert):
     html = response.content.decode()
     # The municipality no longer reaches the case: back to the queue, told why.
     assert response.redirect_chain[-1][0] == reverse("cases:queue")
-    assert "پرونده به مرکزی کرج ارجاع شد." in html and "دیگر در حوزه شما نیست" in html
+    assert "پرونده به بخش مرکزی کرج ارجاع شد." in html and "دیگر در حوزه شما نیست" in html
     again = post(client, case, "refer", {"to_unit": tree["d1"].pk, "reason": "خارج از محدوده شهر"}, follow=True)
     assert "این اقدام پیش‌تر ثبت شده بود." in again.content.decode()
     assert CaseEvent.objects.filter(case=case, action="refer").count() == 1
