@@ -97,6 +97,7 @@ def dashboard(request):
         "period_query": urlencode({"period": period.value}),
         "export_query": _query(unit, period),
         "quick_periods": _quick_periods(unit),
+        "refresh_minutes": dashboards.CACHE_SECONDS // 60,
     })
 
 

@@ -4,12 +4,14 @@ category and by month.
 
 Two choices shape every number here:
 - **Where**: a case counts for the unit where it is *located* (`Case.org_unit`), not the unit now holding
-  it, so a case escalated to the county or objected to the inspection office still counts for its city.
+  it, so a case escalated or referred to the county, or objected to the inspection office, still counts
+  for its city.
 - **When**: the figures describe a cohort — the cases *received* in the period. "Answered", "closed",
   ratings and objections are what has become of that cohort by now; "open" and "overdue" are its state now.
 
-Every figure is computed in the database (grouped counts and sums); Python only adds up a handful of rows
-per group. Reads are narrowed through `samaneh.geo.scope` like every other read of cases.
+Every figure is computed in the database (counts and sums grouped by breakdown and day); Python only adds
+up those rows, bounded by groups × days whatever the number of cases. Reads are narrowed through
+`samaneh.geo.scope` like every other read of cases.
 """
 import datetime as dt
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from io import BytesIO
 
 import jdatetime
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case as SqlCase,
     CharField,
@@ -32,7 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import StrIndex, Substr, TruncDate
 from django.utils import timezone
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -41,7 +44,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from samaneh.accounts.roles import Perm
 from samaneh.cases.models import Case
 from samaneh.core.jalali import MONTH_NAMES, format_jalali
-from samaneh.core.text import localize_digits
+from samaneh.core.text import localize_digits, persian_sort_key
 from samaneh.core.workdays import is_working_day, working_days_between
 from samaneh.geo import scope
 from samaneh.geo.models import OrgUnit
@@ -51,6 +54,7 @@ from samaneh.services.complaints.models import Category
 
 PERMISSION = Perm.CASE_SUPERVISE
 TREND_MONTHS = 12
+CACHE_SECONDS = 300
 EARLIEST_YEAR = 1380  # before the platform and before electronic complaints: a typo, not a query
 PERIOD_FORMAT_MESSAGE = gettext_lazy("دوره را به شکل «۱۴۰۳/۰۵» (یک ماه) یا «۱۴۰۳» (یک سال) بنویسید.")
 
@@ -122,14 +126,6 @@ class Period:
         return _("دوازده ماه اخیر (%(first)s تا %(last)s)") % {
             "first": month_label(*self.first_month), "last": month_label(*self.last_month),
         }
-
-    def months(self):
-        """The (year, month) pairs of the period, oldest first."""
-        months, current = [], self.first_month
-        while current <= self.last_month:
-            months.append(current)
-            current = _month_after(*current)
-        return months
 
     def trend_months(self, today=None):
         """The TREND_MONTHS months ending with this period's last month that has begun, oldest first."""
@@ -254,6 +250,9 @@ class Figures:
     def shown(self):
         return ShownFigures(self)
 
+    def __add__(self, other):
+        return Figures(**{name: getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__})
+
 
 def format_decimal(value, places=1):
     if value is None:
@@ -322,43 +321,22 @@ def _aggregates(now, closed_days):
     return aggregates
 
 
-def _grouped(queryset, key, dimensions=None, **aggregates):
-    """Rows of `aggregates` over `queryset` grouped by the expression `key` (None: one group) and by the
-    named `dimensions` expressions; each row holds its group under "group"."""
-    queryset = queryset.order_by()
-    dimensions = dimensions or {}
-    if key is None and not dimensions:
-        return [{"group": None, **queryset.aggregate(**aggregates)}]
-    if key is None:
-        return [{"group": None, **row} for row in queryset.values(**dimensions).annotate(**aggregates)]
-    return list(queryset.annotate(group=key).values("group", **dimensions).annotate(**aggregates))
-
-
 def _local_day(name):
     return TruncDate(name, tzinfo=timezone.get_default_timezone())
 
 
-def _national_workdays(cases, key):
-    """Σ working days from receipt to answer over each group's answered cases, on the national calendar.
+def _per_group_and_day(queryset, key, day_field, **aggregates):
+    return queryset.order_by().annotate(group=key).values("group", day=_local_day(day_field)).annotate(**aggregates)
 
-    `working_days_between(received, answered) == W(answered) − W(received)` where W counts the working
-    days since a fixed day, so the sum needs only how many cases were received and answered on each local
-    day: two grouped counts, bounded by the number of days whatever the number of cases.
-    """
-    answered = cases.filter(_answered())
-    received_on = _grouped(answered, key, {"day": _local_day("created_at")}, n=Count("pk"))
-    answered_on = _grouped(answered, key, {"day": _local_day("complaint__answered_at")}, n=Count("pk"))
-    running, total, previous = {}, 0, None
-    for day in sorted({row["day"] for row in received_on} | {row["day"] for row in answered_on}):
+
+def _working_day_index(days):
+    """{day: working days after the earliest of `days` up to and including it}, on the national calendar."""
+    index, total, previous = {}, 0, None
+    for day in sorted(days):
         if previous is not None:
             total += working_days_between(previous, day)
-        running[day], previous = total, day
-    sums = {}
-    for row in answered_on:
-        sums[row["group"]] = sums.get(row["group"], 0) + row["n"] * running[row["day"]]
-    for row in received_on:
-        sums[row["group"]] = sums.get(row["group"], 0) - row["n"] * running[row["day"]]
-    return sums
+        index[day], previous = total, day
+    return index
 
 
 def _province_closed_days(unit, start, now):
@@ -382,12 +360,21 @@ def _province_closed_days(unit, start, now):
 
 
 def _figures_by(cases, key, *, now, closed_days):
-    """{group: Figures} for `cases` grouped by the expression `key` (None: {None: totals})."""
-    workdays = _national_workdays(cases, key)
+    """{group: Figures} for `cases` grouped by the expression `key`, in two grouped queries.
+
+    The first counts everything per group and local day of receipt, the second the answers per group and
+    local day of answer. Days are all that working days need: `working_days_between(received, answered)
+    == W(answered) − W(received)` where W counts the working days since a fixed day, so the working days
+    to answer add up to Σ answers·W(day answered) − Σ answered receipts·W(day received). The rows are
+    bounded by groups × days, whatever the number of cases.
+    """
+    received = list(_per_group_and_day(cases, key, "created_at", **_aggregates(now, closed_days)))
+    answered = list(_per_group_and_day(cases.filter(_answered()), key, "complaint__answered_at", n=Count("pk")))
+    index = _working_day_index({row["day"] for row in received if row["answered"]} | {row["day"] for row in answered})
     result = {}
-    for row in _grouped(cases, key, **_aggregates(now, closed_days)):
-        province_closures = sum(row[f"closed_day_{index}"] for index in range(len(closed_days)))
-        result[row["group"]] = Figures(
+    for row in received:
+        province_closures = sum(row[f"closed_day_{number}"] for number in range(len(closed_days)))
+        figures = Figures(
             received=row["received"],
             answered=row["answered"],
             closed=row["closed"],
@@ -398,8 +385,11 @@ def _figures_by(cases, key, *, now, closed_days):
             rating_total=row["rating_total"] or 0,
             satisfied=row["satisfied"],
             answer_time=row["answer_time"] or dt.timedelta(0),
-            answer_workdays=workdays.get(row["group"], 0) - province_closures,
+            answer_workdays=-row["answered"] * index.get(row["day"], 0) - province_closures,
         )
+        result[row["group"]] = result.get(row["group"], Figures()) + figures
+    for row in answered:
+        result[row["group"]].answer_workdays += row["n"] * index[row["day"]]
     return result
 
 
@@ -459,29 +449,26 @@ def supervised_roots(user):
         roots.append(root)
 
 
-def complaints_dashboard(*, user, unit, period, now=None, today=None):
-    """The figures for `unit` (already checked to be in the user's scope) and `period`."""
-    now = now or timezone.now()
-    in_unit = complaint_cases(user).filter(org_unit__path__startswith=unit.path)
+def _report(cases, unit, period):
+    now = timezone.now()
+    in_unit = cases.filter(org_unit__path__startswith=unit.path)
     in_period = in_unit.filter(created_at__gte=period.start, created_at__lt=period.end)
     closed_days = _province_closed_days(unit, period.start, now)
 
-    totals = _figures_by(in_period, None, now=now, closed_days=closed_days)[None]
-
     by_child = _figures_by(in_period, _child_key(unit), now=now, closed_days=closed_days)
+    totals = sum(by_child.values(), Figures())  # every case lies under one child or at the unit itself
     by_unit = [Row(str(child), by_child.get(str(child.pk), Figures()), unit=child) for child in unit_children(unit)]
     if by_unit and "" in by_child:  # a leaf's own cases are its totals, not a row of their own
         by_unit.append(Row(_("ثبت‌شده در خود %(unit)s") % {"unit": unit}, by_child[""]))
 
     by_category_id = _figures_by(in_period, F("complaint__category_id"), now=now, closed_days=closed_days)
-    categories = Category.objects.select_related("parent").in_bulk([pk for pk in by_category_id if pk is not None])
+    categories = Category.objects.select_related("parent").in_bulk(list(by_category_id))
     by_category = sorted(
-        (Row(str(categories[pk]) if pk in categories else _("بدون دسته"), figures)
-         for pk, figures in by_category_id.items()),
-        key=lambda row: (-row.figures.received, row.label),
+        (Row(str(categories[pk]), figures) for pk, figures in by_category_id.items()),
+        key=lambda row: (-row.figures.received, persian_sort_key(row.label)),
     )
 
-    months = period.trend_months(today)
+    months = period.trend_months()
     trend_start, trend_end = month_start(*months[0]), month_start(*_month_after(*months[-1]))
     trend_cases = in_unit.filter(created_at__gte=trend_start, created_at__lt=trend_end)
     by_index = _figures_by(trend_cases, _month_key(months), now=now,
@@ -492,8 +479,27 @@ def complaints_dashboard(*, user, unit, period, now=None, today=None):
     return Report(
         unit=unit, period=period, now=now, totals=totals,
         by_unit=_with_bars(by_unit), by_category=_with_bars(by_category), by_month=_with_bars(by_month),
-        breadcrumb=[(ancestor, scope.can_act(user, PERMISSION, ancestor)) for ancestor in unit.ancestors()[:-1]],
     )
+
+
+def complaints_dashboard(*, user, unit, period):
+    """The figures for `unit` and `period`, counting only cases in the user's scope.
+
+    For a unit inside the scope that narrowing changes nothing, so everyone who may open the unit sees the
+    same figures: they are shared through the cache for CACHE_SECONDS (the page says when they were made),
+    because a national year is seconds of database work and supervisors read trends, not live queues.
+    """
+    cases = complaint_cases(user)
+    if scope.can_act(user, PERMISSION, unit):
+        key = f"complaints-dashboard:{unit.pk}:{period.value}:{get_language()}:{jalali_today()}"
+        report = cache.get(key)
+        if report is None:
+            report = _report(cases, unit, period)
+            cache.set(key, report, CACHE_SECONDS)
+    else:
+        report = _report(cases, unit, period)
+    report.breadcrumb = [(ancestor, scope.can_act(user, PERMISSION, ancestor)) for ancestor in unit.ancestors()[:-1]]
+    return report
 
 
 # ---------------------------------------------------------------------------------------------- Excel

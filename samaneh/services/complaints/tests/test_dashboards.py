@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from samaneh.accounts.roles import Role
 from samaneh.cases.models import Case
 from samaneh.cases.services import case_refer, case_transition
+from samaneh.core.jalali import format_jalali
 from samaneh.core.workdays import working_days_between
 from samaneh.services.complaints import dashboards
 from samaneh.services.complaints.dashboard_views import XLSX
@@ -122,7 +124,7 @@ def test_a_year_and_the_last_twelve_months():
     today = jdatetime.date(1403, 5, 10)
     year = dashboards.parse_period("1402", today=today)
     assert (year.start, year.end) == (dt.datetime(2023, 3, 21, tzinfo=TEHRAN), dt.datetime(2024, 3, 20, tzinfo=TEHRAN))
-    assert year.label == "سال ۱۴۰۲" and len(year.months()) == 12
+    assert year.label == "سال ۱۴۰۲" and year.trend_months(today) == [(1402, m) for m in range(1, 13)]
     last = dashboards.parse_period("last12", today=today)
     assert (last.first_month, last.last_month) == ((1402, 6), (1403, 5))
     assert last.label == "دوازده ماه اخیر (شهریور ۱۴۰۲ تا مرداد ۱۴۰۳)"
@@ -246,8 +248,25 @@ def test_the_queries_do_not_grow_with_the_number_of_cases(tree, django_assert_ma
         report_for(county, tree["c1"])
     for day in range(2, 12):
         filed(tree["v1" if day % 2 else "city1"], at(f"2024-08-{day:02d}"), None, citizen)
+    cache.clear()
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert report_for(county, tree["c1"]).totals.received == 11
+
+
+def test_figures_are_shared_for_five_minutes_and_say_when_they_were_made(client, data):
+    tree = data["tree"]
+    first = supervisor(Role.COUNTY_REVIEWER, tree["c1"])
+    made = report_for(first, tree["c1"]).now
+    filed(tree["city1"], at("2024-08-20"), data["waste"], CitizenFactory())
+    colleague = supervisor(Role.PROVINCE_REVIEWER, tree["p1"])
+    client.force_login(colleague)
+    page = client.get(INDEX, {"unit": tree["c1"].pk, "period": "1403/05"})
+    assert page.context["report"].totals.received == 5 and page.context["report"].now == made
+    assert f"به‌روز تا {format_jalali(made, with_time=True)}" in page.content.decode()
+    # The breadcrumb is the reader's own: the province reviewer may go up to the province.
+    assert f'href="{INDEX}?unit={tree["p1"].pk}&amp;period=1403%2F05">البرز</a>' in page.content.decode()
+    cache.clear()
+    assert report_for(first, tree["c1"]).totals.received == 6
 
 
 # ------------------------------------------------------------------------------------------- scope
