@@ -243,3 +243,9 @@ COMPLAINTS_DUPLICATE_DAYS = 30
 # Attachments: types sniffed from content, size cap enforced while streaming.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+# Maps: no tile server is reachable offline; set a tile URL template in production.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+# Open311: POSTs per API key per minute; the help-desk line of the discovery document.
+OPEN311_POSTS_PER_MINUTE = int(os.environ.get("OPEN311_POSTS_PER_MINUTE", "30"))
+OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")

@@ -52,6 +52,7 @@ class Case(models.Model):
             models.Index(fields=["responsible_unit", "is_closed", "deadline"]),
             models.Index(fields=["service", "state", "created_at"]),
             models.Index(fields=["is_closed", "deadline"]),
+            models.Index(fields=["is_closed", "-priority", "deadline"], name="case_open_priority_idx"),
         ]
 
     def __str__(self):

@@ -1,6 +1,6 @@
 """Where an Open311 report was filed, read from what GeoReport clients send.
 
-The org-unit tree has no coordinates (see complaints.routing.unit_for_point), so a unit comes from:
+The org-unit tree has no coordinates (see the complaints.routing module docstring), so a unit comes from:
 `address_id` or `attribute[org_unit_code]` — the unit's country-divisions code — or `address_string`,
 which the spec writes from the most specific place to the most general ("street, city, county"): every
 run of up to four words in it is looked up as a unit name, and the unit whose own name and ancestors'

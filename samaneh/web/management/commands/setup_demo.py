@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from samaneh.geo.demo import create_demo_dehyaris
+from samaneh.services.complaints.demo import create_demo_complaints
+from samaneh.services.complaints.open311.demo import create_demo_open311_client
 from samaneh.web.demo import DEMO_CITIZEN_MOBILE, DEMO_PASSWORD, demo_accounts_create, demo_province
 
 
@@ -17,6 +19,8 @@ class Command(BaseCommand):
             raise CommandError("Demo accounts have a published password: refusing with DEBUG off.")
         created = create_demo_dehyaris(within=demo_province())
         accounts = demo_accounts_create()
+        demo_cases = create_demo_complaints()  # also creates the demo categories
+        open311_key = create_demo_open311_client()
         out = self.stdout
         out.write(f"Demo dehyaris created this run: {len(created)}")
         out.write("")
@@ -28,4 +32,6 @@ class Command(BaseCommand):
             out.write(f"  {account.username:<20} {account.role}  —  {account.unit}")
         out.write(f"Citizen at {reverse('accounts:citizen-login')}: mobile {DEMO_CITIZEN_MOBILE}; the SMS code is written to")
         out.write(f"  {settings.SMS_FILE_PATH}")
+        out.write(f"Demo complaints: {len(demo_cases)} (file one at {reverse('complaints:new')}, track at {reverse('track:status')})")
+        out.write(f"Open311 GeoReport v2 at /open311/v2/discovery.json — demo api_key: {open311_key}")
         out.write("=" * 72)
