@@ -27,7 +27,8 @@ def png_bytes():
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -291,7 +292,9 @@ def test_a_200_mb_upload_is_refused_without_reading_a_byte_of_it(client, media, 
     assert not Attachment.objects.exists() and stored_files(media) == []
 
 
-def test_one_file_over_the_cap_inside_an_allowed_body_is_dropped_while_streaming(client, media, settings, case, citizen):
+def test_one_file_over_the_cap_inside_an_allowed_body_is_dropped_while_streaming(
+    client, media, settings, case, citizen
+):
     settings.ATTACHMENT_MAX_BYTES = 1_000_000
     client.force_login(citizen)
     # Just over the cap: the declared length passes (the form's margin), the file itself does not.
