@@ -265,7 +265,8 @@ def case_escalate_overdue(*, now=None):
     escalated = 0
     for pk in overdue_ids:
         with transaction.atomic():
-            case = Case.objects.select_for_update().select_related("responsible_unit__parent").get(pk=pk)
+            # Lock only the case row: PostgreSQL refuses FOR UPDATE on the nullable side of the parent join.
+            case = Case.objects.select_for_update(of=("self",)).select_related("responsible_unit__parent").get(pk=pk)
             if case.is_closed or case.sla_paused_at or not case.deadline or case.deadline >= now:
                 continue
             parent = case.responsible_unit.parent

@@ -25,6 +25,16 @@ def dashboard(request):
         rows.append({"assignment": assignment, "unit": unit, "breadcrumb": unit.ancestors()})
     reachable = scope.units(user, Perm.VIEW_WORKSPACE).count() if rows or user.is_superuser else 0
     can_import_dehyaris = bool(rows or user.is_superuser) and scope.units(user, Perm.IMPORT_DEHYARIS).exists()
+    can_supervise = bool(rows or user.is_superuser) and scope.units(user, Perm.CASE_SUPERVISE).exists()
+    can_handle_cases = bool(rows or user.is_superuser) and scope.units(user, Perm.CASE_VIEW).exists()
     return render(
-        request, "web/dashboard.html", {"rows": rows, "reachable": reachable, "can_import_dehyaris": can_import_dehyaris}
+        request,
+        "web/dashboard.html",
+        {
+            "rows": rows,
+            "reachable": reachable,
+            "can_import_dehyaris": can_import_dehyaris,
+            "can_supervise": can_supervise,
+            "can_handle_cases": can_handle_cases,
+        },
     )

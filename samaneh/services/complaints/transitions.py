@@ -21,7 +21,8 @@ def on_transition(*, case, step, user, text, data):
     complaint = case.complaint
     now = timezone.now()
     if step.action == "answer":
-        complaint.answered_at = now
+        if complaint.answered_at is None:  # the first answer: what "time to answer" measures
+            complaint.answered_at = now
         complaint.answering_unit = case.responsible_unit
         complaint.objection_deadline = deadline_after(case.responsible_unit, settings.COMPLAINTS_OBJECTION_DAYS, now)
         complaint.save(update_fields=["answered_at", "answering_unit", "objection_deadline"])

@@ -82,3 +82,14 @@ def test_english_pages_show_ascii_digits(client, tree):
     main = html.split("<main", 1)[1]
     assert not any(ch in main for ch in "۰۱۲۳۴۵۶۷۸۹")
     assert "Administrative divisions" in html  # the navbar, translated
+
+
+def test_dashboard_links_each_role_to_its_work(client, tree):
+    staff = RoleFactory(role=Role.MUNICIPALITY_STAFF, org_unit=tree["city1"]).user
+    supervisor = RoleFactory(role=Role.STATISTICS_OFFICER, org_unit=tree["p1"]).user
+    client.force_login(staff)
+    html = client.get(reverse("web:dashboard")).content.decode()
+    assert reverse("cases:queue") in html and reverse("complaints_dashboard:index") not in html
+    client.force_login(supervisor)
+    html = client.get(reverse("web:dashboard")).content.decode()
+    assert reverse("complaints_dashboard:index") in html
