@@ -106,15 +106,16 @@ def _event_label(state_labels, action, to_state, unit_level, unit_name):
 
 @functools.cache
 def _statements(vendor):
-    """The two lookups: the case by its unique code, then its public history lines, oldest first.
+    """The lookups: the case by its unique code, then its public history lines oldest first, then (only
+    for a case that moved) the units it moved to.
 
     Written out rather than built by the ORM on every call: compiling the querysets cost several times what
     the database spends answering them, on the path the public and the benchmark (bench/tracking_lookup.py)
-    hit hardest. Two single-table statements rather than one join: PostgreSQL plans a join of the three
-    tables in ten times the time it plans both of these. Table and column names still come from the models.
+    hit hardest. Single-table statements rather than joins: PostgreSQL plans a join of these tables in ten
+    times the time it plans each of them. Table and column names still come from the models.
     """
     q = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    case, event = Case._meta, CaseEvent._meta
+    case, event, unit = Case._meta, CaseEvent._meta, OrgUnit._meta
 
     def cols(meta, *names):
         return ", ".join(q(meta.get_field(name).column) for name in names)
@@ -124,6 +125,7 @@ def _statements(vendor):
         f"WHERE {cols(case, 'tracking_code')} = %s",
         f"SELECT {cols(event, 'at', 'action', 'to_state', 'to_unit')} FROM {q(event.db_table)} "
         f"WHERE {cols(event, 'case')} = %s AND {cols(event, 'public')} ORDER BY {cols(event, 'at', 'id')}",
+        f"SELECT {cols(unit, 'id', 'level', 'name')} FROM {q(unit.db_table)} WHERE {cols(unit, 'id')} IN ",
     )
 
 
@@ -139,7 +141,8 @@ def _aware(value):
 def public_status(code):
     """The public facts of the case with this (normalised, valid) code, or None."""
     db = connections[DEFAULT_DB_ALIAS]
-    case_sql, events_sql = _statements(db.vendor)
+    case_sql, events_sql, units_sql = _statements(db.vendor)
+    units = {}
     with db.cursor() as cursor:
         cursor.execute(case_sql, [code])
         row = cursor.fetchone()
@@ -148,11 +151,10 @@ def public_status(code):
         pk, service, state, created_at, updated_at = row
         cursor.execute(events_sql, [pk])
         events = cursor.fetchall()
-    moves = {unit for _at, action, _to, unit in events if action in MOVES and unit is not None}
-    units = {}
-    if moves:
-        found = OrgUnit.objects.filter(pk__in=moves).values_list("pk", "level", "name")
-        units = {unit_pk: (level, name) for unit_pk, level, name in found}
+        moved_to = list({unit for _at, action, _state, unit in events if action in MOVES and unit is not None})
+        if moved_to:
+            cursor.execute(f"{units_sql}({', '.join(['%s'] * len(moved_to))})", moved_to)
+            units = {unit_pk: (level, name) for unit_pk, level, name in cursor.fetchall()}
     service_name, state_labels = _public_texts(service, get_language())
     return {
         "tracking_code": code,
