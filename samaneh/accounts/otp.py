@@ -14,6 +14,8 @@ import segno
 from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from samaneh.core.ratelimit import count_hit
+
 CITIZEN_CODE_DIGITS = 6
 
 STAFF_PENDING_SESSION_KEY = "accounts.staff_pending"
@@ -95,13 +97,8 @@ def staff_password_locked(username: str) -> bool:
 
 def staff_password_record_failure(username: str) -> None:
     key = _password_failures_key(username)
-    # add + incr are atomic in Redis and in the local-memory cache; the window opens at the first failure.
-    cache.add(key, 0, STAFF_PASSWORD_LOCK_SECONDS)
-    try:
-        failures = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, STAFF_PASSWORD_LOCK_SECONDS)
-        failures = 1
+    # The window opens at the first failure.
+    failures = count_hit(key, STAFF_PASSWORD_LOCK_SECONDS)
     if failures >= STAFF_PASSWORD_MAX_FAILURES:
         # The lock lasts the full period from the failure that set it, not from the first failure.
         cache.touch(key, STAFF_PASSWORD_LOCK_SECONDS)

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from celery.exceptions import Retry
 from django.conf import settings
-from django.core.cache import cache
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
@@ -18,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samaneh.accounts import otp
 from samaneh.accounts.models import CitizenOtpChallenge
+from samaneh.core.ratelimit import count_hit
 from samaneh.core.sms import SmsDeliveryError
 from samaneh.core.tasks import send_sms
 from samaneh.core.text import localize_digits
@@ -55,14 +55,7 @@ def _ip_allowance_take(client_ip):
     """
     if not client_ip:
         return True
-    key = f"citizen-otp-ip:{client_ip}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        sent = 1
-    return sent <= settings.CITIZEN_OTP_MAX_PER_IP_PER_HOUR
+    return count_hit(f"citizen-otp-ip:{client_ip}", 3600) <= settings.CITIZEN_OTP_MAX_PER_IP_PER_HOUR
 
 
 def citizen_otp_send(*, mobile: str, client_ip: str | None = None) -> CitizenOtpChallenge:

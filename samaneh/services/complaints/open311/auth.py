@@ -7,10 +7,10 @@ password hash would cost every API call a few hundred milliseconds for nothing.
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from samaneh.core.ratelimit import count_hit
 from samaneh.core.text import localize_digits
 from samaneh.services.complaints.models import Open311Client
 from samaneh.services.complaints.open311.formats import Open311Error
@@ -57,13 +57,7 @@ def count_post(client):
     """Count one POST against the client's per-minute allowance; 429 past it."""
     limit = getattr(settings, "OPEN311_POSTS_PER_MINUTE", POSTS_PER_MINUTE)
     minute = int(time.time() // 60)
-    bucket = f"open311-posts:{client.pk}:{minute}"
-    cache.add(bucket, 0, timeout=120)
-    try:
-        used = cache.incr(bucket)
-    except ValueError:  # evicted between add and incr
-        cache.set(bucket, 1, timeout=120)
-        used = 1
+    used = count_hit(f"open311-posts:{client.pk}:{minute}", 120)
     if used > limit:
         raise Open311Error(
             429,
