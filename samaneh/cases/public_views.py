@@ -12,7 +12,6 @@ import time
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_GET
 from samaneh.cases import registry
 from samaneh.cases.models import Case, CaseEvent
 from samaneh.core.forms import PersianFormMixin
+from samaneh.core.ratelimit import count_hit
 from samaneh.core.tracking import MAX_LENGTH, is_valid_tracking_code, normalize_tracking_code
 from samaneh.geo.models import OrgUnit
 
@@ -65,11 +65,7 @@ def _charge(request, cost):
     limit = getattr(settings, "TRACKING_LOOKUPS_PER_MINUTE", DEFAULT_LOOKUPS_PER_MINUTE)
     # REMOTE_ADDR as the server wrote it: the client cannot choose its spelling, so no parsing is needed.
     key = f"track-lookups:{request.META.get('REMOTE_ADDR', '-')}:{int(time.time() // 60)}"
-    try:
-        used = cache.incr(key, cost)
-    except ValueError:  # first lookup this minute (or the key just expired)
-        used = cost if cache.add(key, cost, timeout=120) else cache.incr(key, cost)
-    return used <= limit
+    return count_hit(key, 120, cost) <= limit
 
 
 def _seconds_to_next_minute():
