@@ -249,3 +249,5 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 # Open311: POSTs per API key per minute; the help-desk line of the discovery document.
 OPEN311_POSTS_PER_MINUTE = int(os.environ.get("OPEN311_POSTS_PER_MINUTE", "30"))
 OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
+# Public tracking-code lookups per client address per minute (a miss counts double).
+TRACKING_LOOKUPS_PER_MINUTE = int(os.environ.get("TRACKING_LOOKUPS_PER_MINUTE", "60"))

@@ -8,13 +8,14 @@ admin.site.site_title = _("مدیریت سامانه")
 admin.site.index_title = _("مدیریت سامانه")
 
 urlpatterns = [
+    # The public tracking lookup first: it is the hottest public path, and URL resolution is linear.
+    path("track/", include("samaneh.cases.public_urls")),
     path("", include("samaneh.web.urls")),
     path("units/", include("samaneh.geo.urls")),
     path("dehyaris/", include("samaneh.geo.dehyari_urls")),
     path("accounts/", include("samaneh.accounts.urls")),
     path("cases/", include("samaneh.cases.urls")),
     path("attachments/", include("samaneh.cases.attachment_urls")),
-    path("track/", include("samaneh.cases.public_urls")),
     path("complaints/", include("samaneh.services.complaints.urls")),
     path("supervision/complaints/", include("samaneh.services.complaints.dashboard_urls")),
     path("open311/v2/", include("samaneh.services.complaints.open311.urls")),

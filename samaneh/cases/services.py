@@ -76,7 +76,8 @@ def notify(*, user, case, text, sms=False):
     by_sms = bool(sms and getattr(user, "mobile", None))
     notification = Notification.objects.create(user=user, case=case, text=text[:500], by_sms=by_sms)
     if by_sms:
-        transaction.on_commit(lambda: send_notification_sms.delay(notification.pk))
+        # robust: a dead SMS gateway must not turn a saved case into an error page (the task retries).
+        transaction.on_commit(lambda: send_notification_sms.delay(notification.pk), robust=True)
     return notification
 
 
@@ -165,7 +166,11 @@ def case_transition(*, case, action, user, text="", internal_note="", data=None)
         case.is_closed, case.closed_at, case.deadline = True, now, None
         case.sla_paused_at = case.sla_days_left = None
     elif entering.sla_paused and not leaving.sla_paused:
-        case.sla_days_left = working_days_between(now, case.deadline, province_code(case.responsible_unit)) if case.deadline else None
+        # An already overdue case keeps 0 days: the clock restarts at the minimum when the applicant replies.
+        case.sla_days_left = (
+            max(0, working_days_between(now, case.deadline, province_code(case.responsible_unit)))
+            if case.deadline else None
+        )
         case.sla_paused_at = now
     elif leaving.sla_paused and not entering.sla_paused:
         days = case.sla_days_left if case.sla_days_left is not None else (step.sla_days or workflow.initial_sla_days)

@@ -11,8 +11,8 @@ digits (the two commonest typing errors), so a mistyped code is refused before a
 landing on somebody else's case. Luhn misses 09↔90; Damm misses none.
 
 Why `secrets`: codes must not be predictable from one another (no counters, no timestamps). Ten digits
-hold about 9·10⁸ codes; that is not a password, so public lookups pair the code with the applicant's
-mobile number and are rate-limited.
+hold about 9·10⁸ codes; that is not a password, so the public lookup shows states and dates only (no
+personal data) and is rate-limited per address, misses counting double.
 """
 import re
 import secrets

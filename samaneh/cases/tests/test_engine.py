@@ -103,3 +103,13 @@ def test_refer_and_bulk_assign_stay_inside_scope(tree, citizen):
     assert case.responsible_unit == tree["d1"] and case.assigned_to is None
     with pytest.raises(CaseError):
         case_refer(case=case, user=outsider, to_unit=tree["city2"], reason="x")
+
+
+def test_asking_for_information_on_an_overdue_case_pauses_with_no_days_left(tree, citizen):
+    staff = RoleFactory(role=Role.MUNICIPALITY_STAFF, org_unit=tree["city1"]).user
+    case = open_complaint(applicant=citizen, unit=tree["city1"])
+    Case.objects.filter(pk=case.pk).update(deadline=timezone.now() - dt.timedelta(days=10))
+    case = case_transition(case=case, action="request_info", user=staff, text="نشانی دقیق؟")
+    assert case.sla_days_left == 0 and case.sla_paused_at is not None
+    case = case_transition(case=case, action="provide_info", user=citizen, text="کوچه ۳")
+    assert case.deadline > timezone.now()
