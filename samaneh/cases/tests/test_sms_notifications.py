@@ -1,9 +1,5 @@
 """The citizen hears about their case by SMS: sent by a Celery task once the change is committed, never
 for someone without a mobile, and retried when the gateway fails without being marked as sent."""
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from samaneh.accounts.roles import Role
@@ -13,6 +9,7 @@ from samaneh.cases.services import case_transition
 from samaneh.cases.tasks import send_notification_sms
 from samaneh.core.sms import SmsDeliveryError, read_outbox
 from tests.factories import CitizenFactory, RoleFactory, UserFactory, open_complaint
+from tests.sms_gateway import SmsGateway
 
 pytestmark = pytest.mark.django_db
 
@@ -64,38 +61,6 @@ def test_someone_without_a_mobile_gets_an_in_app_notice_and_no_sms(tree, django_
     assert not notification.by_sms and notification.sms_sent_at is None
 
 
-class Gateway:
-    """A real HTTP SMS gateway on 127.0.0.1 that fails the first `failures` requests with 503."""
-
-    def __init__(self, failures):
-        self.failures = failures
-        self.received = []
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                gateway.received.append(body)
-                self.send_response(503 if len(gateway.received) <= gateway.failures else 200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def gateway_settings(settings):
     settings.SMS_BACKEND = "samaneh.core.sms.HttpGatewaySmsBackend"
@@ -124,12 +89,12 @@ def test_a_failing_gateway_is_retried_and_nothing_is_marked_as_sent(
     tree, citizen, gateway_settings, failures_kept_like_a_worker
 ):
     notification = sms_notification(tree, citizen)
-    with Gateway(failures=100) as gateway:
+    with SmsGateway(failures=100) as gateway:
         gateway_settings.SMS_GATEWAY_URL = gateway.url
         result = send_notification_sms.apply(args=[notification.pk])
     assert result.failed() and isinstance(result.result, SmsDeliveryError)
-    assert len(gateway.received) == 1 + send_notification_sms.max_retries
-    assert gateway.received[0]["to"] == citizen.mobile
+    assert len(gateway.bodies) == 1 + send_notification_sms.max_retries
+    assert gateway.bodies[0]["to"] == citizen.mobile
     notification.refresh_from_db()
     assert notification.sms_sent_at is None
 
@@ -138,10 +103,10 @@ def test_a_gateway_hiccup_is_retried_and_the_message_sent_once(
     tree, citizen, gateway_settings, failures_kept_like_a_worker
 ):
     notification = sms_notification(tree, citizen)
-    with Gateway(failures=1) as gateway:
+    with SmsGateway(failures=1) as gateway:
         gateway_settings.SMS_GATEWAY_URL = gateway.url
         assert send_notification_sms.apply(args=[notification.pk]).get() is True
-    assert len(gateway.received) == 2
+    assert len(gateway.bodies) == 2
     notification.refresh_from_db()
     assert notification.sms_sent_at is not None
     # Already sent: a late duplicate of the task sends nothing more.

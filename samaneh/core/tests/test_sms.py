@@ -1,7 +1,3 @@
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from celery.exceptions import Retry
 from django.core.exceptions import ImproperlyConfigured
@@ -15,46 +11,7 @@ from samaneh.core.sms import (
     read_outbox,
 )
 from samaneh.core.tasks import send_sms
-
-
-class FakeGateway:
-    """A real HTTP server on 127.0.0.1 that records each request and answers with a fixed status."""
-
-    def __init__(self, status):
-        self.status = status
-        self.requests = []
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers["Content-Length"])
-                gateway.requests.append(
-                    {
-                        "path": self.path,
-                        "api_key": self.headers["X-API-Key"],
-                        "content_type": self.headers["Content-Type"],
-                        "body": json.loads(self.rfile.read(length)),
-                    }
-                )
-                self.send_response(gateway.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+from tests.sms_gateway import SmsGateway
 
 
 @pytest.fixture
@@ -99,7 +56,7 @@ def test_send_sms_task_writes_to_the_default_file_outbox(settings):
 
 
 def test_http_gateway_posts_json_with_key_and_sender(gateway_settings):
-    with FakeGateway(200) as gateway:
+    with SmsGateway(200) as gateway:
         gateway_settings.SMS_GATEWAY_URL = gateway.url
         HttpGatewaySmsBackend().send("09123456789", "کد ورود: 111222")
 
@@ -111,7 +68,7 @@ def test_http_gateway_posts_json_with_key_and_sender(gateway_settings):
 
 
 def test_http_gateway_500_raises_delivery_error(gateway_settings):
-    with FakeGateway(500) as gateway:
+    with SmsGateway(500) as gateway:
         gateway_settings.SMS_GATEWAY_URL = gateway.url
         with pytest.raises(SmsDeliveryError, match="500"):
             HttpGatewaySmsBackend().send("09123456789", "x")
@@ -119,7 +76,7 @@ def test_http_gateway_500_raises_delivery_error(gateway_settings):
 
 
 def test_http_gateway_unreachable_raises_delivery_error(gateway_settings):
-    with FakeGateway(200) as gateway:
+    with SmsGateway(200) as gateway:
         url = gateway.url
     gateway_settings.SMS_GATEWAY_URL = url  # the server is closed: connection refused
     with pytest.raises(SmsDeliveryError, match="unreachable"):
@@ -144,7 +101,7 @@ def celery_retries_inline():
 
 def test_send_sms_task_retries_three_times_then_fails(gateway_settings, celery_retries_inline):
     gateway_settings.SMS_BACKEND = "samaneh.core.sms.HttpGatewaySmsBackend"
-    with FakeGateway(503) as gateway:
+    with SmsGateway(503) as gateway:
         gateway_settings.SMS_GATEWAY_URL = gateway.url
         result = send_sms.delay("09123456789", "x")
     assert result.state == "FAILURE"
@@ -154,7 +111,7 @@ def test_send_sms_task_retries_three_times_then_fails(gateway_settings, celery_r
 
 def test_send_sms_task_eager_failure_reaches_the_caller(gateway_settings):
     gateway_settings.SMS_BACKEND = "samaneh.core.sms.HttpGatewaySmsBackend"
-    with FakeGateway(500) as gateway:
+    with SmsGateway(500) as gateway:
         gateway_settings.SMS_GATEWAY_URL = gateway.url
         with pytest.raises(Retry) as caught:
             send_sms.delay("09123456789", "x")
