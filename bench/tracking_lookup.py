@@ -30,6 +30,7 @@ import datetime as dt
 import http.client
 import io
 import itertools
+import json
 import math
 import os
 import random
@@ -67,7 +68,7 @@ LABELS = {
 }
 CASE_COLUMNS = (
     "id", "tracking_code", "service", "applicant_id", "org_unit_id", "responsible_unit_id", "state", "title",
-    "priority", "deadline", "escalations", "is_closed", "created_at", "updated_at", "closed_at",
+    "priority", "deadline", "escalations", "is_closed", "created_at", "updated_at", "closed_at", "public_history",
 )
 EVENT_COLUMNS = ("case_id", "at", "action", "label", "from_state", "to_state", "to_unit_id", "public", "note")
 
@@ -131,7 +132,8 @@ def make_units():
         district = OrgUnit.objects.create(kind=K.DISTRICT, name=f"بخش {d}", code=f"B101{d}", parent=county)
         for c in range(3):
             cities.append(OrgUnit.objects.create(kind=K.CITY, name=f"شهر {d}-{c}", code=f"B101{d}{c}", parent=district))
-    return county.pk, [(city.pk, city.parent_id) for city in cities]
+    units = {unit.pk: (unit.level, unit.name) for unit in OrgUnit.objects.all()}
+    return county.pk, [(city.pk, city.parent_id) for city in cities], units
 
 
 def make_users():
@@ -150,7 +152,7 @@ def tracking_codes(count, rng):
     return [f"{body}{damm_check_digit(str(body))}" for body in rng.sample(range(10**8, 10**9), count)]
 
 
-def generate(codes, first_id, rng, county_id, cities, user_ids, stamp, boolean):
+def generate(codes, first_id, rng, county_id, cities, units, user_ids, stamp, boolean):
     """Rows for one chunk of cases and their public history, as tuples of database values."""
     cumulative = list(itertools.accumulate(f[0] for f in FLOWS))
     total_weight = cumulative[-1]
@@ -180,17 +182,26 @@ def generate(codes, first_id, rng, county_id, cities, user_ids, stamp, boolean):
         case_rows.append((
             pk, code, "complaints", user_ids[int(random_() * len(user_ids))], city, responsible, state,
             "چراغ کوچه خاموش است", 2, deadline, int(escalated), boolean(closed), stamp(created), stamp(at),
-            stamp(at) if closed else None,
+            stamp(at) if closed else None, public_history(events, units),
         ))
         event_rows.extend(events)
     return case_rows, event_rows
+
+
+def public_history(events, units):
+    """The case's copy of its public history, as the engine writes it: [at, action, to_state, level, name]."""
+    lines = []
+    for _case, at, action, _label, _from, to_state, unit, _public, _note in events:
+        level, name = units.get(unit, (None, None))
+        lines.append([f"{str(at).removesuffix('+00')}+00:00".replace(" ", "T"), action, to_state, level, name])
+    return json.dumps(lines, ensure_ascii=False)
 
 
 def fill(count, rng):
     """Insert `count` cases and their history in bulk; return (sample of codes, events inserted)."""
     from django.db import connection
 
-    county_id, cities = make_units()
+    county_id, cities, units = make_units()
     user_ids = make_users()
     codes = tracking_codes(count, rng)
     events_total = 0
@@ -226,7 +237,7 @@ def fill(count, rng):
     rebuild = drop_secondary_indexes(connection, ("cases_case", "cases_caseevent"))
     for start in range(0, count, CHUNK):
         cases, events = generate(
-            codes[start:start + CHUNK], start + 1, rng, county_id, cities, user_ids, stamp, boolean
+            codes[start:start + CHUNK], start + 1, rng, county_id, cities, units, user_ids, stamp, boolean
         )
         events_total += len(events)
         if postgres:

@@ -44,6 +44,9 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("زمان ثبت"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("آخرین تغییر"), auto_now=True)
     closed_at = models.DateTimeField(_("زمان بستن"), null=True, blank=True)
+    # The public history lines, copied here as they are written ([at ISO, action, to_state, unit level,
+    # unit name]) so the public tracking lookup is a single indexed row read; CaseEvent stays the record.
+    public_history = models.JSONField(default=list, editable=False)
 
     class Meta:
         verbose_name = _("پرونده")

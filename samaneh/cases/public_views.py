@@ -8,6 +8,7 @@ database, and an unknown code gets the same answer as any other miss.
 """
 import datetime as dt
 import functools
+import json
 import time
 
 from django import forms
@@ -24,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from samaneh.cases import registry
-from samaneh.cases.models import Case, CaseEvent
+from samaneh.cases.models import Case
 from samaneh.core.forms import PersianFormMixin
 from samaneh.core.ratelimit import count_hit
 from samaneh.core.tracking import MAX_LENGTH, is_valid_tracking_code, normalize_tracking_code
@@ -101,28 +102,19 @@ def _event_label(state_labels, action, to_state, unit_level, unit_name):
 
 
 @functools.cache
-def _statements(vendor):
-    """The lookups: the case by its unique code, then its public history lines oldest first, then (only
-    for a case that moved) the units it moved to.
+def _statement(vendor):
+    """The lookup: one indexed row by the unique code, its public history read from the case's own column.
 
-    Written out rather than built by the ORM on every call: compiling the querysets cost several times what
-    the database spends answering them, on the path the public and the benchmark (bench/tracking_lookup.py)
-    hit hardest. Single-table statements rather than joins: PostgreSQL plans a join of these tables in ten
-    times the time it plans each of them. Table and column names still come from the models.
+    Written out rather than built by the ORM on every call: compiling the queryset cost several times what
+    the database spends answering it, on the path the public and the benchmark (bench/tracking_lookup.py)
+    hit hardest. Table and column names still come from the model.
     """
     q = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    case, event, unit = Case._meta, CaseEvent._meta, OrgUnit._meta
-
-    def cols(meta, *names):
-        return ", ".join(q(meta.get_field(name).column) for name in names)
-
-    return (
-        f"SELECT {cols(case, 'id', 'service', 'state', 'created_at', 'updated_at')} FROM {q(case.db_table)} "
-        f"WHERE {cols(case, 'tracking_code')} = %s",
-        f"SELECT {cols(event, 'at', 'action', 'to_state', 'to_unit')} FROM {q(event.db_table)} "
-        f"WHERE {cols(event, 'case')} = %s AND {cols(event, 'public')} ORDER BY {cols(event, 'at', 'id')}",
-        f"SELECT {cols(unit, 'id', 'level', 'name')} FROM {q(unit.db_table)} WHERE {cols(unit, 'id')} IN ",
+    case = Case._meta
+    columns = ", ".join(
+        q(case.get_field(name).column) for name in ("service", "state", "created_at", "updated_at", "public_history")
     )
+    return f"SELECT {columns} FROM {q(case.db_table)} WHERE {q(case.get_field('tracking_code').column)} = %s"
 
 
 def _aware(value):
@@ -137,20 +129,14 @@ def _aware(value):
 def public_status(code):
     """The public facts of the case with this (normalised, valid) code, or None."""
     db = connections[DEFAULT_DB_ALIAS]
-    case_sql, events_sql, units_sql = _statements(db.vendor)
-    units = {}
     with db.cursor() as cursor:
-        cursor.execute(case_sql, [code])
+        cursor.execute(_statement(db.vendor), [code])
         row = cursor.fetchone()
-        if row is None:
-            return None
-        pk, service, state, created_at, updated_at = row
-        cursor.execute(events_sql, [pk])
-        events = cursor.fetchall()
-        moved_to = list({unit for _at, action, _state, unit in events if action in MOVES and unit is not None})
-        if moved_to:
-            cursor.execute(f"{units_sql}({', '.join(['%s'] * len(moved_to))})", moved_to)
-            units = {unit_pk: (level, name) for unit_pk, level, name in cursor.fetchall()}
+    if row is None:
+        return None
+    service, state, created_at, updated_at, history = row
+    if isinstance(history, str):  # SQLite returns the JSON text; PostgreSQL's driver has parsed it
+        history = json.loads(history)
     service_name, state_labels = _public_texts(service, get_language())
     return {
         "tracking_code": code,
@@ -160,9 +146,8 @@ def public_status(code):
         "created_at": _aware(created_at),
         "updated_at": _aware(updated_at),
         "events": [
-            {"label": _event_label(state_labels, action, to_state, *units.get(unit, (None, None))),
-             "at": _aware(at)}
-            for at, action, to_state, unit in events
+            {"label": _event_label(state_labels, action, to_state, level, name), "at": dt.datetime.fromisoformat(at)}
+            for at, action, to_state, level, name in history
         ],
     }
 

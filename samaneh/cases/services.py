@@ -53,10 +53,16 @@ def _unique_tracking_code():
 
 
 def _event(case, *, actor, action, label, from_state="", to_state="", from_unit=None, to_unit=None, public=True, note=""):
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case, actor=actor, action=action, label=label, from_state=from_state, to_state=to_state,
         from_unit=from_unit, to_unit=to_unit, public=public, note=note,
     )
+    if public:
+        line = [event.at.isoformat(), action, to_state, to_unit.level if to_unit else None,
+                to_unit.name if to_unit else None]
+        case.public_history = [*case.public_history, line]
+        Case.objects.filter(pk=case.pk).update(public_history=case.public_history)
+    return event
 
 
 def _case_snapshot(case):

@@ -113,3 +113,16 @@ def test_asking_for_information_on_an_overdue_case_pauses_with_no_days_left(tree
     assert case.sla_days_left == 0 and case.sla_paused_at is not None
     case = case_transition(case=case, action="provide_info", user=citizen, text="کوچه ۳")
     assert case.deadline > timezone.now()
+
+
+def test_the_public_history_copy_matches_the_public_events(tree, citizen):
+    staff = RoleFactory(role=Role.MUNICIPALITY_STAFF, org_unit=tree["city1"]).user
+    case = open_complaint(applicant=citizen, unit=tree["city1"])
+    case_transition(case=case, action="accept", user=staff, internal_note="بازدید لازم است")
+    case_assign(cases=[case], user=staff, to_user=staff)  # internal: not in the public copy
+    case_refer(case=case, user=staff, to_unit=tree["d1"], reason="خارج از محدوده شهر")
+    case.refresh_from_db()
+    public = list(CaseEvent.objects.filter(case=case, public=True).order_by("at", "pk"))
+    assert [(line[1], line[2]) for line in case.public_history] == [(e.action, e.to_state) for e in public]
+    assert case.public_history[-1][3:] == [tree["d1"].level, tree["d1"].name]
+    assert [dt.datetime.fromisoformat(line[0]) for line in case.public_history] == [e.at for e in public]

@@ -116,8 +116,8 @@ def test_an_escalation_names_the_unit_only_from_county_level_up(client, tree, ca
     ]
 
 
-def test_json_gives_the_documented_fields_in_two_queries(client, case, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_json_gives_the_documented_fields_in_one_query(client, case, django_assert_num_queries):
+    with django_assert_num_queries(1):
         response = client.get(reverse("track:detail-json", args=[case.tracking_code]))
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     data = response.json()
