@@ -16,8 +16,6 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -117,17 +115,21 @@ def _statement(vendor):
     return f"SELECT {columns} FROM {q(case.db_table)} WHERE {q(case.get_field('tracking_code').column)} = %s"
 
 
-def _aware(value):
-    """A datetime as the ORM would give it: SQLite hands back its stored UTC text."""
-    if value is None:
-        return None
+def _iso(value):
+    """A stored datetime as ISO 8601 text. SQLite hands back naive UTC (its converter) or UTC text,
+    PostgreSQL an aware datetime."""
     if isinstance(value, str):
-        value = parse_datetime(value)
-    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.timezone.utc)
+        return value.replace(" ", "T") + ("" if "+" in value else "+00:00")
+    if value.tzinfo is None:
+        return value.isoformat() + "+00:00"
+    return value.isoformat()
 
 
-def public_status(code):
-    """The public facts of the case with this (normalised, valid) code, or None."""
+def public_status_text(code):
+    """The public facts of the case with this (normalised, valid) code with dates as ISO text, or None.
+
+    What the JSON answer sends as it is; the page converts the dates (`public_status`).
+    """
     db = connections[DEFAULT_DB_ALIAS]
     with db.cursor() as cursor:
         cursor.execute(_statement(db.vendor), [code])
@@ -143,13 +145,24 @@ def public_status(code):
         "service": service_name,
         "state": state,
         "state_label": state_labels[state],
-        "created_at": _aware(created_at),
-        "updated_at": _aware(updated_at),
+        "created_at": _iso(created_at),
+        "updated_at": _iso(updated_at),
         "events": [
-            {"label": _event_label(state_labels, action, to_state, level, name), "at": dt.datetime.fromisoformat(at)}
+            {"label": _event_label(state_labels, action, to_state, level, name), "at": at}
             for at, action, to_state, level, name in history
         ],
     }
+
+
+def public_status(code):
+    """`public_status_text` with aware datetimes, for the page's Jalali dates."""
+    found = public_status_text(code)
+    if found is not None:
+        for key in ("created_at", "updated_at"):
+            found[key] = dt.datetime.fromisoformat(found[key])
+        for event in found["events"]:
+            event["at"] = dt.datetime.fromisoformat(event["at"])
+    return found
 
 
 # --- pages ------------------------------------------------------------------------------------------------
@@ -216,12 +229,8 @@ def detail_json(request, code):
     if not is_valid_tracking_code(code):
         _charge(request, MISS_COST - HIT_COST)
         return _json_error(INVALID_CODE, 400)
-    found = public_status(code)
+    found = public_status_text(code)
     if found is None:
         _charge(request, MISS_COST - HIT_COST)
         return _json_error(NOT_FOUND, 404)
-    found["created_at"] = found["created_at"].isoformat()
-    found["updated_at"] = found["updated_at"].isoformat()
-    for event in found["events"]:
-        event["at"] = event["at"].isoformat()
     return _no_store(JsonResponse(found, json_dumps_params={"ensure_ascii": False}))
