@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from samaneh.accounts.models import CitizenOtpChallenge, RoleAssignment, User
 from samaneh.accounts.views import admin_login_redirect
+from samaneh.core.admin import NormalizedSearchMixin
 from samaneh.core.audit import audit_context
 from samaneh.core.forms import MobileField, NationalIdField, PersianFormMixin
 from samaneh.core.jalali import format_jalali
-from samaneh.core.text import normalize_text
 
 
 def _is_verified_staff(request):
@@ -57,7 +57,7 @@ def _record_grantor(request, assignment):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(NormalizedSearchMixin, DjangoUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     inlines = [RoleAssignmentInline]
@@ -84,10 +84,6 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_citizen", "is_staff", "is_superuser", "is_active")
     search_fields = ("username", "mobile", "national_id", "first_name", "last_name")
 
-    def get_search_results(self, request, queryset, search_term):
-        # «۰۹۱۲…» or «علي» find the stored «0912…» and «علی».
-        return super().get_search_results(request, queryset, normalize_text(search_term))
-
     def save_formset(self, request, form, formset, change):
         if formset.model is not RoleAssignment:
             return super().save_formset(request, form, formset, change)
@@ -101,7 +97,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(NormalizedSearchMixin, admin.ModelAdmin):
     list_display = ("user", "role", "org_unit", "granted_by", "created")
     list_filter = ("role", "org_unit__kind")
     search_fields = ("user__username", "user__first_name", "user__last_name", "user__mobile", "org_unit__name")
@@ -113,9 +109,6 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("زمان اعطا"), ordering="created_at")
     def created(self, assignment):
         return format_jalali(assignment.created_at, with_time=True)
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, normalize_text(search_term))
 
     # Role changes made here are credited to the admin doing them, not to whoever granted the role.
     def save_model(self, request, obj, form, change):
@@ -134,7 +127,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CitizenOtpChallenge)
-class CitizenOtpChallengeAdmin(admin.ModelAdmin):
+class CitizenOtpChallengeAdmin(NormalizedSearchMixin, admin.ModelAdmin):
     """Read-only: support staff see why a citizen is locked out and until when; deleting the locked
     challenge lifts the lock."""
 
@@ -146,9 +139,6 @@ class CitizenOtpChallengeAdmin(admin.ModelAdmin):
     @admin.display(description=_("زمان ارسال"), ordering="created_at")
     def sent(self, challenge):
         return format_jalali(challenge.created_at, with_time=True)
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, normalize_text(search_term))
 
     def has_add_permission(self, request):
         return False

@@ -7,22 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from samaneh.cases import registry
 from samaneh.cases.models import Case, CaseEvent
 from samaneh.cases.selectors import state_label
+from samaneh.core.admin import ReadOnlyAdminMixin
 from samaneh.core.jalali import format_jalali
 from samaneh.core.tracking import normalize_tracking_code
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
+class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CaseEvent
     extra = 0
     fields = ("at_jalali", "action", "label", "actor", "from_state", "to_state", "from_unit", "to_unit", "public", "note")
@@ -38,7 +28,7 @@ class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("tracking_code", "title", "service", "state_display", "responsible_unit", "is_closed",
                     "deadline_jalali", "created_jalali")
     list_filter = ("service", "state", "is_closed")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samaneh.cases import registry
+from samaneh.core.admin import NormalizedSearchMixin, ReadOnlyAdminMixin
 from samaneh.core.audit import audit_record, model_snapshot
 from samaneh.core.jalali import format_jalali
 from samaneh.core.text import normalize_text
@@ -13,14 +14,6 @@ from samaneh.services.complaints.models import Category, CategoryAttribute, Comp
 from samaneh.services.complaints.open311.services import open311_client_create, open311_client_issue_key
 
 LIST_TYPES = (CategoryAttribute.DataType.SINGLEVALUELIST, CategoryAttribute.DataType.MULTIVALUELIST)
-
-
-class NormalizedSearchMixin:
-    """«كرج» with an Arabic kaf, or Persian digits in a code, find what is stored in Persian letters and
-    ASCII digits."""
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, normalize_text(search_term))
 
 
 class CategoryAttributeForm(forms.ModelForm):
@@ -95,7 +88,7 @@ class CategoryAdmin(NormalizedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+class ComplaintAdmin(NormalizedSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: complaints change only through the case engine, which keeps their history."""
 
     list_display = ("tracking_code", "category", "kind", "channel", "state", "responsible_unit", "filed", "is_public")
@@ -126,14 +119,6 @@ class ComplaintAdmin(NormalizedSearchMixin, admin.ModelAdmin):
     def filed(self, complaint):
         return format_jalali(complaint.case.created_at, with_time=True)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 CLIENT_AUDITED_FIELDS = ("name", "is_active")
