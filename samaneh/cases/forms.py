@@ -11,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from samaneh.accounts.models import RoleAssignment
-from samaneh.accounts.roles import Perm, roles_with
+from samaneh.accounts.roles import Perm
 from samaneh.cases import registry, selectors
 from samaneh.cases.models import Comment
 from samaneh.core.forms import JalaliDateField, PersianFormMixin
@@ -129,8 +128,7 @@ class BulkAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Out-of-scope cases are "not found", never named: the form must not confirm they exist.
         self.fields["cases"].queryset = selectors.cases_in_scope(user=user).select_related("responsible_unit")
-        holders = RoleAssignment.objects.filter(role__in=roles_with(Perm.CASE_VIEW)).values("user_id")
-        self.fields["to_user"].queryset = get_user_model().objects.filter(is_active=True, pk__in=holders)
+        self.fields["to_user"].queryset = scope.holders(Perm.CASE_VIEW)
 
 
 class TransitionForm(BootstrapMixin, PersianFormMixin, forms.Form):

@@ -6,12 +6,10 @@ on the place it concerns: a municipal case escalated to the county leaves the mu
 import datetime as dt
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.utils import timezone
 
-from samaneh.accounts.models import RoleAssignment
-from samaneh.accounts.roles import Perm, roles_with
+from samaneh.accounts.roles import Perm
 from samaneh.cases import registry
 from samaneh.cases.models import Case, CaseEvent, Comment, Notification
 from samaneh.core.text import normalize_text, persian_sort_key
@@ -178,12 +176,9 @@ def case_comments(case, *, include_internal):
 def case_colleagues(*, units):
     """Active users whose CASE_VIEW role reaches at least one of `units` (a role held on the unit or on a unit
     above it): whom cases there can be assigned to. The engine's `case_assign` still checks every case."""
-    ancestor_ids = {pk for unit in units for pk in unit.ancestor_ids()}
-    if not ancestor_ids:
+    if not units:
         return []
-    User = get_user_model()
-    holders = RoleAssignment.objects.filter(role__in=roles_with(Perm.CASE_VIEW), org_unit_id__in=ancestor_ids)
-    colleagues = User.objects.filter(is_active=True, pk__in=holders.values("user_id"))
+    colleagues = scope.holders(Perm.CASE_VIEW, units)
     return sorted(colleagues, key=lambda user: (persian_sort_key(str(user)), user.pk))
 
 

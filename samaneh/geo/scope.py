@@ -6,6 +6,7 @@ role or unit by hand. A role granted on a unit reaches the unit's whole subtree 
 from django.db.models import Q
 from django.http import Http404
 
+from samaneh.accounts.models import RoleAssignment
 from samaneh.accounts.roles import Role, roles_with
 from samaneh.geo.models import OrgUnit
 
@@ -79,6 +80,18 @@ def roles_reaching(user, unit):
         Role(role)
         for role in user.role_assignments.filter(org_unit_id__in=unit.ancestor_ids()).values_list("role", flat=True)
     }
+
+
+def holders(permission, units=None):
+    """Active users holding a role with `permission` that reaches at least one of `units` (a role on the
+    unit or a unit above it) — or reaches anywhere, when `units` is None. The reverse of `units()`."""
+    from django.contrib.auth import get_user_model
+
+    assignments = RoleAssignment.objects.filter(role__in=[Role(r) for r in roles_with(permission)])
+    if units is not None:
+        ancestor_ids = {pk for unit in units for pk in unit.ancestor_ids()}
+        assignments = assignments.filter(org_unit_id__in=ancestor_ids)
+    return get_user_model().objects.filter(is_active=True, pk__in=assignments.values("user_id"))
 
 
 def get_or_404(queryset, user, permission, unit_field="org_unit", **lookup):

@@ -124,3 +124,21 @@ def test_two_grants_reach_both_subtrees(client, populated):
     client.force_login(user)
     assert client.get(reverse("geo:workspace", args=[tree["v2"].pk])).status_code == 200
     assert client.get(reverse("geo:workspace", args=[tree["v1"].pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_holders_are_the_users_whose_role_reaches_the_units(tree):
+    from samaneh.accounts.roles import Perm, Role
+    from samaneh.geo import scope
+    from tests.factories import RoleFactory
+
+    county = RoleFactory(role=Role.COUNTY_REVIEWER, org_unit=tree["c1"]).user
+    city = RoleFactory(role=Role.MUNICIPALITY_STAFF, org_unit=tree["city1"]).user
+    other = RoleFactory(role=Role.MUNICIPALITY_STAFF, org_unit=tree["city2"]).user
+    stats = RoleFactory(role=Role.STATISTICS_OFFICER, org_unit=tree["p1"]).user  # no CASE_VIEW
+    retired = RoleFactory(role=Role.MUNICIPALITY_STAFF, org_unit=tree["city1"]).user
+    retired.is_active = False
+    retired.save()
+    assert set(scope.holders(Perm.CASE_VIEW, [tree["city1"]])) == {county, city}
+    assert set(scope.holders(Perm.CASE_VIEW)) == {county, city, other}
+    assert stats not in set(scope.holders(Perm.CASE_VIEW))
