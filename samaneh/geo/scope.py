@@ -50,6 +50,11 @@ def _q(paths, unit_field):
     return q
 
 
+def roots(user, permission):
+    """The top units of the user's scope for `permission` (none inside another), highest first."""
+    return list(OrgUnit.objects.filter(path__in=_root_paths(user, permission)).order_by("level", "path"))
+
+
 def units(user, permission):
     """All org units the user may act on for `permission`."""
     return narrow(OrgUnit.objects.all(), user, permission, unit_field=None)

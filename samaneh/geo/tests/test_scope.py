@@ -142,3 +142,16 @@ def test_holders_are_the_users_whose_role_reaches_the_units(tree):
     assert set(scope.holders(Perm.CASE_VIEW, [tree["city1"]])) == {county, city}
     assert set(scope.holders(Perm.CASE_VIEW)) == {county, city, other}
     assert stats not in set(scope.holders(Perm.CASE_VIEW))
+
+
+@pytest.mark.django_db
+def test_roots_are_the_top_units_of_the_scope(tree):
+    from samaneh.accounts.roles import Perm, Role
+    from samaneh.geo import scope
+    from tests.factories import RoleFactory
+
+    user = RoleFactory(role=Role.COUNTY_REVIEWER, org_unit=tree["c1"]).user
+    RoleFactory(user=user, role=Role.MUNICIPALITY_STAFF, org_unit=tree["city1"])  # inside the county: no new root
+    RoleFactory(user=user, role=Role.PROVINCE_REVIEWER, org_unit=tree["p2"])
+    assert scope.roots(user, Perm.CASE_VIEW) == [tree["p2"], tree["c1"]]
+    assert scope.roots(user, Perm.IMPORT_DEHYARIS) == [tree["p2"]]

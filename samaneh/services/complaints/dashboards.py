@@ -435,18 +435,8 @@ def complaint_cases(user):
 
 
 def supervised_roots(user):
-    """The top units of the user's supervision scope, highest first: one query per root, and a user has
-    a handful of roots at most."""
-    in_scope = scope.units(user, PERMISSION).order_by("level", "path")
-    roots = []
-    while True:
-        remaining = in_scope
-        for root in roots:
-            remaining = remaining.exclude(path__startswith=root.path)
-        root = remaining.first()
-        if root is None:
-            return roots
-        roots.append(root)
+    """The top units of the user's supervision scope, highest first."""
+    return scope.roots(user, PERMISSION)
 
 
 def _report(cases, unit, period):
