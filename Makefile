@@ -18,6 +18,7 @@ setup: deps assets migrate
 deps: $(STAMPS)/python $(STAMPS)/npm
 
 $(STAMPS)/python: requirements.lock
+	@scripts/ensure_debian_packages.sh libpango-1.0-0 libpangoft2-1.0-0 || echo "PDF export needs Debian's pango (libpango-1.0-0)" >&2
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@mkdir -p $(STAMPS) && touch $@

@@ -20,6 +20,14 @@ FILES = {
     "vazirmatn/OFL.txt": "vazirmatn/OFL.txt",
     "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
     "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
+    "leaflet.markercluster/dist/leaflet.markercluster.js": "leaflet/leaflet.markercluster.js",
+    "leaflet.markercluster/dist/MarkerCluster.css": "leaflet/MarkerCluster.css",
+    "leaflet.markercluster/dist/MarkerCluster.Default.css": "leaflet/MarkerCluster.Default.css",
+    "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+    "echarts/LICENSE": "echarts/LICENSE",
+    # Vazirmatn as TTF for WeasyPrint (PDF with Persian shaping); pages load the woff2 above.
+    "vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf": "vazirmatn/Vazirmatn-Regular.ttf",
+    "vazirmatn/fonts/ttf/Vazirmatn-Bold.ttf": "vazirmatn/Vazirmatn-Bold.ttf",
 }
 DIRS = {"leaflet/dist/images": "leaflet/images"}
 
