@@ -50,6 +50,16 @@ INSTALLED_APPS = [
     "samaneh.accounts",
     "samaneh.cases",
     "samaneh.services.complaints",
+    "samaneh.stats",
+    "samaneh.stats.api",
+    "samaneh.stats.io",
+    "samaneh.stats.analytics",
+    "samaneh.stats.entry",
+    "samaneh.stats.viz",
+    "samaneh.itgov",
+    "samaneh.services.landfills",
+    "samaneh.services.landfills.planning",
+    "samaneh.services.landfills.priorities",
     "samaneh.web",
 ]
 

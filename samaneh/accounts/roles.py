@@ -47,6 +47,22 @@ class Perm:
     CASE_VIEW = "cases.view"  # see cases whose responsible unit is in scope: queues, details, exports
     CASE_ASSIGN = "cases.assign"  # assign cases to a colleague, refer them to another unit
     CASE_SUPERVISE = "cases.supervise"  # dashboards of volume, overdue share, answer time, satisfaction
+    # Statistical system
+    STATS_VIEW = "stats.view"  # data values, analytics, pivots, charts, maps, completeness within scope
+    STATS_ENTER = "stats.enter"  # enter and import data values for units in scope, mark forms complete
+    STATS_APPROVE = "stats.approve"  # approve forms, reopen locked forms (lock exceptions) below
+    STATS_MANAGE = "stats.manage"  # metadata: elements, data sets, indicators, rules (held at country level)
+    # IT maturity and software supervision
+    IT_PROFILE_EDIT = "itgov.profile_edit"  # fill and submit a municipality's / dehyari's IT profile
+    IT_REVIEW = "itgov.review"  # county review / province approval of IT profiles
+    IT_REPORTS = "itgov.reports"  # maturity scores, heterogeneity and supervisory reports
+    IT_CATALOGUE = "itgov.catalogue"  # the shared definition: domains, products, standards, weights
+    # Rural landfill bank
+    LANDFILL_EDIT = "landfills.edit"  # enter and update sites
+    LANDFILL_VIEW = "landfills.view"  # registry, map, exports
+    LANDFILL_REVIEW = "landfills.review"  # return for correction / approve sites
+    LANDFILL_PLAN = "landfills.plan"  # consolidation scenarios and funding allocation
+    LANDFILL_WEIGHTS = "landfills.weights"  # the priority model's weights (national experts)
 
 
 ALL_ROLES = set(Role)
@@ -54,6 +70,9 @@ REVIEWERS = {Role.DISTRICT_REVIEWER, Role.COUNTY_REVIEWER, Role.PROVINCE_REVIEWE
 CASE_HANDLERS = {
     Role.MUNICIPALITY_STAFF, Role.DEHYARI_STAFF, *REVIEWERS, Role.INSPECTION_OFFICER, Role.SYSTEM_ADMIN,
 }
+
+LOCAL_STAFF = {Role.MUNICIPALITY_STAFF, Role.DEHYARI_STAFF}
+SUPERVISORS = {Role.COUNTY_REVIEWER, Role.PROVINCE_REVIEWER, Role.NATIONAL_EXPERT, Role.SYSTEM_ADMIN}
 
 PERMISSIONS = {
     Perm.VIEW_WORKSPACE: ALL_ROLES,
@@ -65,6 +84,19 @@ PERMISSIONS = {
         Role.COUNTY_REVIEWER, Role.PROVINCE_REVIEWER, Role.NATIONAL_EXPERT, Role.INSPECTION_OFFICER,
         Role.STATISTICS_OFFICER, Role.SYSTEM_ADMIN,
     },
+    Perm.STATS_VIEW: {*LOCAL_STAFF, *REVIEWERS, Role.STATISTICS_OFFICER, Role.IT_SUPERVISOR, Role.SYSTEM_ADMIN},
+    Perm.STATS_ENTER: {*LOCAL_STAFF, Role.STATISTICS_OFFICER, Role.SYSTEM_ADMIN},
+    Perm.STATS_APPROVE: {Role.STATISTICS_OFFICER, Role.COUNTY_REVIEWER, Role.PROVINCE_REVIEWER, Role.SYSTEM_ADMIN},
+    Perm.STATS_MANAGE: {Role.STATISTICS_OFFICER, Role.SYSTEM_ADMIN},
+    Perm.IT_PROFILE_EDIT: LOCAL_STAFF,
+    Perm.IT_REVIEW: {Role.COUNTY_REVIEWER, Role.PROVINCE_REVIEWER, Role.IT_SUPERVISOR},
+    Perm.IT_REPORTS: {*SUPERVISORS, Role.IT_SUPERVISOR, Role.STATISTICS_OFFICER},
+    Perm.IT_CATALOGUE: {Role.IT_SUPERVISOR, Role.SYSTEM_ADMIN},
+    Perm.LANDFILL_EDIT: {*LOCAL_STAFF, Role.DISTRICT_REVIEWER},
+    Perm.LANDFILL_VIEW: {*LOCAL_STAFF, *REVIEWERS, Role.STATISTICS_OFFICER, Role.SYSTEM_ADMIN},
+    Perm.LANDFILL_REVIEW: {Role.COUNTY_REVIEWER, Role.PROVINCE_REVIEWER, Role.NATIONAL_EXPERT},
+    Perm.LANDFILL_PLAN: {Role.PROVINCE_REVIEWER, Role.NATIONAL_EXPERT, Role.SYSTEM_ADMIN},
+    Perm.LANDFILL_WEIGHTS: {Role.NATIONAL_EXPERT},
 }
 
 
