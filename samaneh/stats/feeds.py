@@ -22,6 +22,7 @@ from django.db import transaction
 
 from samaneh.stats import periods
 from samaneh.stats.models import DataElement
+from samaneh.stats.uids import org_unit_uid
 
 _feeds: dict[str, "Feed"] = {}
 
@@ -85,7 +86,7 @@ def feed_run(feed: Feed, period: periods.Period | str):
         raise periods.PeriodError(f"خوراک {feed.code} دوره {feed.period_type} می‌خواهد، نه {period.id}")
     element = feed_element_ensure(feed)
     rows = [
-        {"dataElement": element.uid, "period": period.id, "orgUnit": unit_id, "value": value}
+        {"dataElement": element.uid, "period": period.id, "orgUnit": org_unit_uid(unit_id), "value": value}
         for unit_id, value in feed.compute(period)
     ]
     return datavalues_import(user=None, rows=rows, trusted=True, stored_by=f"feed:{feed.code}")
