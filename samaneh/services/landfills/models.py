@@ -142,3 +142,27 @@ class SiteDocument(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class ServedPlace(models.Model):
+    """Where waste comes from: a village (or other settlement) with a location and a population.
+
+    The hierarchy data has no coordinates, so the planner's demand points are recorded here — entered,
+    imported from Excel, or (for demo data) generated and labelled. Population comes from the
+    statistical system when it has a value for the unit, else from `population`.
+    """
+
+    org_unit = models.OneToOneField(OrgUnit, verbose_name=_("روستا"), on_delete=models.CASCADE,
+                                    related_name="served_place")
+    latitude = models.FloatField(_("عرض جغرافیایی"), validators=[MinValueValidator(24.0), MaxValueValidator(40.0)])
+    longitude = models.FloatField(_("طول جغرافیایی"), validators=[MinValueValidator(44.0), MaxValueValidator(63.5)])
+    population = models.PositiveIntegerField(_("جمعیت"), default=0)
+    is_demo = models.BooleanField(default=False, editable=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("نقطه تولید پسماند (روستا)")
+        verbose_name_plural = _("نقاط تولید پسماند (روستاها)")
+
+    def __str__(self):
+        return str(self.org_unit)
