@@ -1,0 +1,210 @@
+"""The one write path: counts, every refusal as a conflict that writes nothing, all-or-nothing batches."""
+import datetime as dt
+
+import pytest
+from django.db import DatabaseError, connection
+
+from samaneh.core.models import AuditEntry
+from samaneh.stats import periods
+from samaneh.stats.datavalues import ImportRefused, datavalues_import
+from samaneh.stats.models import DataApproval, DataValue, LockException
+from samaneh.stats.uids import org_unit_uid
+
+pytestmark = pytest.mark.django_db
+
+
+def row(element, period, unit, value, **extra):
+    return {"dataElement": element.uid, "period": getattr(period, "id", period), "orgUnit": org_unit_uid(unit),
+            "value": value, **extra}
+
+
+def stored(meta):
+    return {(v.data_element.code, v.period, v.org_unit_id, v.category_option_combo.uid): v.value
+            for v in DataValue.objects.select_related("data_element", "category_option_combo")}
+
+
+def test_create_then_reimport_counts_updated(meta):
+    city = meta.tree["city1"]
+    rows = [row(meta.population, meta.last_month, city, "12000"), row(meta.revenue, meta.last_month, city, "45.5"),
+            row(meta.staff, meta.last_month, city, "7", categoryOptionCombo=meta.coc_f.uid)]
+    first = datavalues_import(user=meta.officer, rows=rows)
+    assert (first.status, first.imported, first.updated, first.ignored, first.conflicts) == ("SUCCESS", 3, 0, 0, [])
+    second = datavalues_import(user=meta.officer, rows=rows)
+    assert (second.imported, second.updated, second.ignored) == (0, 3, 0)
+    assert DataValue.objects.count() == 3
+    value = DataValue.objects.get(data_element=meta.revenue)
+    assert (value.value, value.numeric, value.stored_by) == ("45.5", 45.5, meta.officer.username)
+    assert AuditEntry.objects.filter(action="stats.datavalues_import").count() == 2
+
+
+def test_dhis2_shape(meta):
+    bad = row(meta.population, meta.last_month, meta.tree["city1"], "x")
+    summary = datavalues_import(user=meta.officer, rows=[bad])
+    shape = summary.as_dhis2()
+    assert shape["responseType"] == "ImportSummary" and shape["status"] == "ERROR"
+    assert shape["importCount"] == {"imported": 0, "updated": 0, "ignored": 1, "deleted": 0}
+    assert shape["conflicts"][0]["errorCode"] == "E7619" and shape["conflicts"][0]["indexes"] == [0]
+
+
+@pytest.mark.parametrize("case", ["text_in_number", "percentage_150", "period_type", "future", "outside_scope",
+                                  "unknown_element", "unknown_unit", "bad_period", "coc_not_in_combo", "feed",
+                                  "not_in_given_set"])
+def test_refusals_are_conflicts_and_write_nothing_for_that_row(meta, case):
+    city, other = meta.tree["city1"], meta.tree["city2"]
+    good = row(meta.population, meta.last_month, city, "100")
+    bad, field, kwargs = {
+        "text_in_number": (row(meta.revenue, meta.last_month, city, "زیاد"), "عدد", {}),
+        "percentage_150": (row(meta.spent, meta.last_month, city, "150"), "۰ و ۱۰۰", {}),
+        "period_type": (row(meta.population, meta.last_year, city, "5"), "نوع دوره", {}),
+        "future": (row(meta.population, periods.current(periods.MONTHLY).next(2), city, "5"), "نرسیده", {}),
+        "outside_scope": (row(meta.population, meta.last_month, other, "5"), "حوزه دسترسی", {}),
+        "unknown_element": ({**row(meta.population, meta.last_month, city, "5"), "dataElement": "XXXXXXXXXXX"},
+                            "XXXXXXXXXXX", {}),
+        "unknown_unit": ({**row(meta.population, meta.last_month, city, "5"), "orgUnit": "O0000099999"},
+                         "پیدا نشد", {}),
+        "bad_period": (row(meta.population, "1403M13", city, "5"), "دوره", {}),
+        "coc_not_in_combo": (row(meta.staff, meta.last_month, city, "5", categoryOptionCombo="HllvX50cXC0"),
+                             "تفکیک", {}),
+        "feed": (row(meta.computed, meta.last_month, city, "5"), "خودکار", {}),
+        "not_in_given_set": (row(meta.yearly_only, meta.last_month, city, "5"), "مجموعه داده",
+                             {"data_set": meta.monthly}),
+    }[case]
+    summary = datavalues_import(user=meta.officer, rows=[good, bad], **kwargs)
+    assert summary.status == "WARNING"
+    assert (summary.imported, summary.ignored) == (1, 1)
+    [conflict] = summary.conflicts
+    assert conflict["indexes"] == [1] and field in conflict["value"]
+    assert list(DataValue.objects.values_list("data_element__code", "value")) == [("POP", "100")]
+
+
+def test_mixed_persian_and_ascii_digits_accepted_and_normalised(meta):
+    city = meta.tree["city1"]
+    summary = datavalues_import(user=meta.officer, rows=[
+        {"dataElement": meta.revenue.code, "period": "۱" + meta.last_month.id[1:], "orgUnit": city.code,
+         "value": "۱2۳٫5"},
+    ])
+    assert summary.imported == 1 and not summary.conflicts
+    value = DataValue.objects.get()
+    assert (value.value, value.numeric, value.period) == ("123.5", 123.5, meta.last_month.id)
+
+
+def test_expired_period_locked_until_lock_exception(meta):
+    meta.monthly.expiry_days = 10
+    meta.monthly.save()
+    city = meta.tree["city1"]
+    later = meta.last_month.end + dt.timedelta(days=11)
+    rows = [row(meta.population, meta.last_month, city, "9")]
+    summary = datavalues_import(user=meta.officer, rows=rows, today=later)
+    assert summary.conflicts[0]["errorCode"] == "E7640" and "قفل" in summary.conflicts[0]["value"]
+    assert not DataValue.objects.exists()
+    on_time = datavalues_import(user=meta.officer, rows=rows, today=later - dt.timedelta(days=1))
+    assert on_time.imported == 1
+    LockException.objects.create(data_set=meta.monthly, period=meta.last_month.id, org_unit=city)
+    reopened = datavalues_import(user=meta.officer, rows=[row(meta.population, meta.last_month, city, "10")],
+                                 today=later)
+    assert reopened.updated == 1 and DataValue.objects.get().value == "10"
+
+
+def test_approved_values_refused_but_feeds_still_write(meta):
+    city = meta.tree["city1"]
+    DataApproval.objects.create(data_set=meta.monthly, period=meta.last_month.id, org_unit=city,
+                                approved_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    summary = datavalues_import(user=meta.officer, rows=[row(meta.population, meta.last_month, city, "9")])
+    assert summary.conflicts[0]["errorCode"] == "E7646" and not DataValue.objects.exists()
+    trusted = datavalues_import(user=None, trusted=True, rows=[row(meta.computed, meta.last_month, city, "9")])
+    assert trusted.imported == 1
+
+
+def test_strategies_and_delete(meta):
+    city = meta.tree["city1"]
+    datavalues_import(user=meta.officer, rows=[row(meta.population, meta.last_month, city, "1")])
+    rows = [row(meta.population, meta.last_month, city, "2"), row(meta.revenue, meta.last_month, city, "3")]
+    create = datavalues_import(user=meta.officer, rows=rows, strategy="CREATE")
+    assert (create.imported, create.updated, create.ignored) == (1, 0, 1)
+    assert DataValue.objects.get(data_element=meta.population).value == "1"
+    update = datavalues_import(user=meta.officer, rows=rows + [row(meta.note, meta.last_month, city, "x")],
+                               strategy="UPDATE")
+    assert (update.imported, update.updated, update.ignored) == (0, 2, 1)
+    emptied = datavalues_import(user=meta.officer, rows=[row(meta.population, meta.last_month, city, "")])
+    assert emptied.deleted == 1
+    deleted = datavalues_import(user=meta.officer, rows=rows, strategy="DELETE")
+    assert (deleted.deleted, deleted.ignored) == (1, 1) and not DataValue.objects.exists()
+    with pytest.raises(ImportRefused):
+        datavalues_import(user=meta.officer, rows=rows, strategy="REPLACE")
+
+
+def test_dry_run_counts_the_same_and_writes_nothing(meta):
+    city = meta.tree["city1"]
+    rows = [row(meta.population, meta.last_month, city, "1"), row(meta.revenue, meta.last_month, city, "x")]
+    dry = datavalues_import(user=meta.officer, rows=rows, dry_run=True)
+    assert not DataValue.objects.exists() and not AuditEntry.objects.filter(action="stats.datavalues_import").exists()
+    real = datavalues_import(user=meta.officer, rows=rows)
+    counts = (dry.imported, dry.updated, dry.ignored, len(dry.conflicts))
+    assert counts == (real.imported, real.updated, real.ignored, len(real.conflicts)) == (1, 0, 1, 1)
+
+
+@pytest.fixture
+def failing_value_trigger(db):
+    """A real database error on one row in the middle of a batch: a trigger refusing the value 666."""
+    table = DataValue._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"CREATE TRIGGER refuse_666 BEFORE INSERT ON {table} WHEN NEW.value = '666' "
+                           "BEGIN SELECT RAISE(ABORT, 'value 666 refused'); END")
+        else:
+            cursor.execute("CREATE FUNCTION refuse_666() RETURNS trigger AS $$ BEGIN IF NEW.value = '666' THEN "
+                           "RAISE EXCEPTION 'value 666 refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql")
+            cursor.execute(f"CREATE TRIGGER refuse_666 BEFORE INSERT ON {table} FOR EACH ROW "
+                           "EXECUTE FUNCTION refuse_666()")
+    yield
+
+
+def test_crash_mid_batch_leaves_nothing(meta, failing_value_trigger, django_assert_max_num_queries):
+    from samaneh.geo.models import OrgUnit
+
+    units = [OrgUnit.objects.create(kind="city", name=f"شهر {i}", parent=meta.tree["d1"]) for i in range(60)]
+    months = periods.between(meta.last_month.previous(11), meta.last_month)
+    rows = [row(meta.revenue, m, u, str(1000 + i)) for i, (m, u) in enumerate((m, u) for m in months for u in units)]
+    rows[700]["value"] = "666"  # in the second upsert chunk
+    from samaneh.stats import datavalues
+
+    datavalues.CHUNK, saved = 500, datavalues.CHUNK
+    try:
+        with pytest.raises(DatabaseError):
+            datavalues_import(user=meta.officer, rows=rows)
+    finally:
+        datavalues.CHUNK = saved
+    assert not DataValue.objects.exists()
+    assert not AuditEntry.objects.filter(action="stats.datavalues_import").exists()
+    rows[700]["value"] = "667"
+    with django_assert_max_num_queries(40):
+        summary = datavalues_import(user=meta.officer, rows=rows)
+    assert summary.imported == len(rows) == DataValue.objects.count()
+
+
+def test_repeated_key_in_one_batch_last_wins(meta):
+    city = meta.tree["city1"]
+    summary = datavalues_import(user=meta.officer, rows=[row(meta.population, meta.last_month, city, "1"),
+                                                         row(meta.population, meta.last_month, city, "2")])
+    assert (summary.imported, summary.updated) == (1, 1)
+    assert DataValue.objects.get().value == "2"
+
+
+def test_code_id_scheme_and_unknown_data_set(meta):
+    city = meta.tree["city1"]
+    summary = datavalues_import(user=meta.officer, element_id_scheme="CODE", unit_id_scheme="CODE",
+                                rows=[{"dataElement": "POP", "period": meta.last_month.id, "orgUnit": city.code,
+                                       "value": "5"},
+                                      {"dataElement": meta.population.uid, "period": meta.last_month.id,
+                                       "orgUnit": city.code, "value": "5"}])
+    assert summary.imported == 1 and summary.conflicts[0]["errorCode"] == "E7610"
+    with pytest.raises(ImportRefused):
+        datavalues_import(user=meta.officer, rows=[], data_set="NOPE")
+
+
+def test_progress_reported(meta):
+    seen = []
+    city = meta.tree["city1"]
+    datavalues_import(user=meta.officer, rows=[row(meta.population, meta.last_month, city, "1")],
+                      progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (1, 1)

@@ -1,0 +1,482 @@
+"""The one write path for data values: the API, CSV/Excel import, the entry form and the feeds all call
+`datavalues_import`, so every value is checked the same way and written the same way.
+
+A batch is checked row by row against metadata read once into dicts (no query per row). A bad row
+becomes a conflict with its index and never stops the others; the good rows are written in ONE
+transaction with one upsert statement per chunk (`INSERT … ON CONFLICT … DO UPDATE`, which SQLite and
+PostgreSQL both speak), so a crash part-way leaves nothing of the batch behind.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from samaneh.accounts.roles import Perm
+from samaneh.core.audit import audit_record
+from samaneh.core.text import normalize_digits, normalize_text
+from samaneh.geo import scope
+from samaneh.geo.models import OrgUnit
+from samaneh.stats import periods
+from samaneh.stats.models import (
+    DEFAULT_COC_UID,
+    CategoryOptionCombo,
+    DataApproval,
+    DataElement,
+    DataSet,
+    DataSetElement,
+    DataValue,
+    LockException,
+)
+from samaneh.stats.services import default_combo_ensure
+from samaneh.stats.uids import org_unit_id
+from samaneh.stats.values import InvalidValue, clean_value
+
+STRATEGIES = ("CREATE_AND_UPDATE", "CREATE", "UPDATE", "DELETE")
+ID_SCHEMES = ("AUTO", "UID", "CODE")
+CHUNK = 5000  # rows per upsert statement group; keeps parameter lists small on both databases
+PROGRESS_EVERY = 5000
+TRUE_FLAGS = {True, "true", "True", "TRUE", "1", 1}
+
+# DHIS2's conflict codes for the same refusals, so clients that branch on them keep working.
+E_DATA_SET = "E7600"
+E_ELEMENT = "E7610"
+E_PERIOD = "E7611"
+E_UNIT = "E7612"
+E_SCOPE = "E7613"
+E_COC = "E7615"
+E_VALUE = "E7619"
+E_NOT_IN_SET = "E7633"
+E_EXPIRED = "E7640"
+E_FUTURE = "E7641"
+E_PERIOD_TYPE = "E7644"
+E_APPROVED = "E7646"
+E_FEED = "E7650"
+E_STRATEGY = "E7652"
+
+
+@dataclass
+class ImportSummary:
+    status: str = "SUCCESS"
+    imported: int = 0
+    updated: int = 0
+    ignored: int = 0
+    deleted: int = 0
+    conflicts: list[dict] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def total(self):
+        return self.imported + self.updated + self.ignored + self.deleted
+
+    def conflict(self, index, obj, message, code):
+        self.conflicts.append({"object": str(obj), "value": str(message), "errorCode": code, "indexes": [index]})
+        self.ignored += 1
+
+    def as_dhis2(self) -> dict:
+        return {
+            "responseType": "ImportSummary",
+            "status": self.status,
+            "importOptions": {"dryRun": self.dry_run},
+            "description": _description(self),
+            "importCount": {
+                "imported": self.imported, "updated": self.updated, "ignored": self.ignored, "deleted": self.deleted,
+            },
+            "conflicts": self.conflicts,
+            "dataSetComplete": "false",
+        }
+
+
+def _description(summary):
+    if summary.status == "ERROR":
+        return "ورود داده انجام نشد"
+    if summary.conflicts:
+        return "ورود داده با خطا در برخی ردیف‌ها انجام شد"
+    return "ورود داده انجام شد"
+
+
+class ImportRefused(ValueError):
+    """The whole request is unusable (unknown strategy or data set); the message is Persian."""
+
+
+@dataclass(frozen=True)
+class _Element:
+    id: int
+    uid: str
+    code: str | None
+    name: str
+    value_type: str
+    combo_id: int
+    feed: str
+    set_ids: tuple  # the data sets the element belongs to
+
+
+def _resolve_elements(refs, scheme):
+    if not refs:
+        return {}
+    fields = ("id", "uid", "code", "name", "value_type", "category_combo_id", "feed")
+    rows = []
+    refs = list(refs)
+    for start in range(0, len(refs), 900):
+        part = refs[start:start + 900]
+        qs = DataElement.objects.none()
+        if scheme in ("AUTO", "UID"):
+            qs = qs | DataElement.objects.filter(uid__in=part)
+        if scheme in ("AUTO", "CODE"):
+            qs = qs | DataElement.objects.filter(code__in=part)
+        rows.extend(qs.values_list(*fields))
+    sets = {}
+    for element_id, set_id in DataSetElement.objects.filter(data_element_id__in=[r[0] for r in rows]).values_list(
+        "data_element_id", "data_set_id"
+    ):
+        sets.setdefault(element_id, []).append(set_id)
+    by_ref = {}
+    for pk, uid, code, name, value_type, combo_id, feed in rows:
+        element = _Element(pk, uid, code, name, value_type, combo_id, feed, tuple(sorted(sets.get(pk, ()))))
+        if scheme in ("AUTO", "CODE") and code:
+            by_ref[code] = element
+        if scheme in ("AUTO", "UID"):
+            by_ref[uid] = element  # a uid wins over a code that happens to look the same
+    return by_ref
+
+
+def _resolve_units(refs, scheme):
+    """ref → (pk, path)."""
+    refs = list(refs)
+    by_ref = {}
+    if scheme in ("AUTO", "UID"):
+        wanted = {}
+        for ref in refs:
+            pk = org_unit_id(ref)
+            if pk is not None:
+                wanted[pk] = ref
+        ids = list(wanted)
+        for start in range(0, len(ids), 900):
+            for pk, path in OrgUnit.objects.filter(pk__in=ids[start:start + 900]).values_list("id", "path"):
+                by_ref[wanted[pk]] = (pk, path)
+    if scheme in ("AUTO", "CODE"):
+        codes = [r for r in refs if r not in by_ref]
+        for start in range(0, len(codes), 900):
+            found = {}
+            for pk, path, code in OrgUnit.objects.filter(code__in=codes[start:start + 900]).values_list(
+                "id", "path", "code"
+            ):
+                found.setdefault(code, []).append((pk, path))
+            for code, units in found.items():
+                if len(units) == 1:  # an ambiguous code names no unit
+                    by_ref[code] = units[0]
+    return by_ref
+
+
+def _resolve_cocs(refs):
+    """ref (uid or code) → (pk, combo_id, uid)."""
+    if not refs:
+        return {}
+    refs = list(refs)
+    out = {}
+    qs = CategoryOptionCombo.objects.filter(uid__in=refs) | CategoryOptionCombo.objects.filter(code__in=refs)
+    for pk, uid, code, combo_id in qs.values_list("id", "uid", "code", "combo_id"):
+        if code:
+            out[code] = (pk, combo_id, uid)
+        out[uid] = (pk, combo_id, uid)
+    return out
+
+
+def _text(value):
+    return "" if value is None else str(value).strip()
+
+
+def _in_scope(path, roots):
+    for root in roots:
+        if path.startswith(root):
+            return True
+    return False
+
+
+def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE", trusted=False, stored_by=None,
+                      data_set=None, progress: Callable[[int, int], None] | None = None,
+                      element_id_scheme="AUTO", unit_id_scheme="AUTO", today: dt.date | None = None,
+                      audit=True) -> ImportSummary:
+    """Check and write `rows` (dicts in DHIS2's dataValues shape). See the module docstring.
+
+    `trusted` writers (automatic feeds) skip the user's scope, locks and the feed guard; everyone else
+    needs STATS_ENTER on the unit. `data_set` (a DataSet, its uid or code) makes period-type and lock checks
+    use that form only. `today` exists for tests of expiry."""
+    strategy = (strategy or "CREATE_AND_UPDATE").upper()
+    if strategy == "NEW_AND_UPDATES":  # DHIS2's older spellings
+        strategy = "CREATE_AND_UPDATE"
+    elif strategy in ("NEW", "UPDATES"):
+        strategy = {"NEW": "CREATE", "UPDATES": "UPDATE"}[strategy]
+    if strategy not in STRATEGIES:
+        raise ImportRefused(f"راهبرد ورود «{strategy}» شناخته نیست؛ یکی از {', '.join(STRATEGIES)}")
+    element_id_scheme, unit_id_scheme = element_id_scheme.upper(), unit_id_scheme.upper()
+    if element_id_scheme not in ID_SCHEMES or unit_id_scheme not in ID_SCHEMES:
+        raise ImportRefused("طرح شناسه (idScheme) باید UID یا CODE باشد")
+    today = today or timezone.localdate()
+    rows = rows if isinstance(rows, list) else list(rows)
+    total = len(rows)
+    summary = ImportSummary(dry_run=dry_run)
+    stored_by = stored_by or (user.get_username() if user is not None else "")
+
+    forced_set = None
+    if data_set is not None:
+        if not isinstance(data_set, DataSet):
+            ref = _text(data_set)
+            forced_set = DataSet.objects.filter(uid=ref).first() or DataSet.objects.filter(code=ref).first()
+            if forced_set is None:
+                raise ImportRefused(f"مجموعه داده «{ref}» پیدا نشد")
+        else:
+            forced_set = data_set
+        forced_elements = set(forced_set.set_elements.values_list("data_element_id", flat=True))
+
+    # Metadata for the whole batch, read once.
+    element_refs, unit_refs, coc_refs, period_refs = set(), set(), set(), set()
+    for row in rows:
+        element_refs.add(normalize_digits(_text(row.get("dataElement"))))
+        unit_refs.add(normalize_digits(_text(row.get("orgUnit"))))
+        coc = _text(row.get("categoryOptionCombo"))
+        if coc:
+            coc_refs.add(coc)
+        period_refs.add(_text(row.get("period")))
+    elements = _resolve_elements(element_refs - {""}, element_id_scheme)
+    units = _resolve_units(unit_refs - {""}, unit_id_scheme)
+    default_combo_ensure()
+    cocs = _resolve_cocs(coc_refs | {DEFAULT_COC_UID})
+    default_coc = cocs[DEFAULT_COC_UID]
+    parsed_periods = {}
+    for ref in period_refs:
+        try:
+            parsed_periods[ref] = periods.parse(ref)
+        except periods.PeriodError as error:
+            parsed_periods[ref] = error
+    set_ids = {sid for e in elements.values() for sid in e.set_ids}
+    if forced_set is not None:
+        set_ids.add(forced_set.pk)
+    data_sets = {
+        pk: (uid, name, period_type, expiry)
+        for pk, uid, name, period_type, expiry in DataSet.objects.filter(pk__in=set_ids).values_list(
+            "id", "uid", "name", "period_type", "expiry_days"
+        )
+    }
+    roots = None if trusted else scope._root_paths(user, Perm.STATS_ENTER)
+
+    # Locks and approvals only matter for (set, period, unit) triples this batch touches; fetched lazily below.
+    lock_keys, approval_keys = set(), set()
+    if not trusted and set_ids:
+        period_ids = [p.id for p in parsed_periods.values() if isinstance(p, periods.Period)]
+        unit_ids = [u[0] for u in units.values()]
+        for model, target in ((LockException, lock_keys), (DataApproval, approval_keys)):
+            if not model.objects.filter(data_set_id__in=set_ids, period__in=period_ids).exists():
+                continue
+            for start in range(0, len(unit_ids), 900):
+                target.update(
+                    model.objects.filter(
+                        data_set_id__in=set_ids, period__in=period_ids, org_unit_id__in=unit_ids[start:start + 900]
+                    ).values_list("data_set_id", "period", "org_unit_id")
+                )
+
+    # Row checks. `pending` maps the value key to what to write (None = delete), last row wins.
+    pending: dict[tuple, tuple | None] = {}
+    repeats = 0
+    for index, row in enumerate(rows):
+        if progress is not None and index and index % PROGRESS_EVERY == 0:
+            progress(index, total)
+        element_ref = normalize_digits(_text(row.get("dataElement")))
+        element = elements.get(element_ref)
+        if element is None:
+            summary.conflict(index, element_ref, f"عنصر داده «{element_ref}» پیدا نشد", E_ELEMENT)
+            continue
+        period_ref = _text(row.get("period"))
+        period = parsed_periods.get(period_ref)
+        if not isinstance(period, periods.Period):
+            summary.conflict(index, period_ref, str(period), E_PERIOD)
+            continue
+        unit_ref = normalize_digits(_text(row.get("orgUnit")))
+        unit = units.get(unit_ref)
+        if unit is None:
+            summary.conflict(index, unit_ref, f"واحد سازمانی «{unit_ref}» پیدا نشد", E_UNIT)
+            continue
+        unit_id, unit_path = unit
+        if roots is not None and not _in_scope(unit_path, roots):
+            summary.conflict(index, unit_ref, f"واحد سازمانی «{unit_ref}» در حوزه دسترسی ورود داده شما نیست", E_SCOPE)
+            continue
+        coc_ref = _text(row.get("categoryOptionCombo"))
+        coc = cocs.get(coc_ref) if coc_ref else default_coc
+        if coc is None:
+            summary.conflict(index, coc_ref, f"ترکیب گزینه‌های تفکیک «{coc_ref}» پیدا نشد", E_COC)
+            continue
+        if coc[1] != element.combo_id:
+            summary.conflict(
+                index, coc_ref or coc[2], f"ترکیب گزینه «{coc_ref or coc[2]}» از تفکیک‌های «{element.name}» نیست", E_COC
+            )
+            continue
+        if element.feed and not trusted:
+            summary.conflict(
+                index, element.uid, f"«{element.name}» به‌طور خودکار محاسبه می‌شود و دستی وارد نمی‌شود", E_FEED
+            )
+            continue
+        if forced_set is not None:
+            if element.id not in forced_elements:
+                summary.conflict(
+                    index, element.uid, f"«{element.name}» در مجموعه داده «{forced_set.name}» نیست", E_NOT_IN_SET
+                )
+                continue
+            relevant = (forced_set.pk,)
+        else:
+            relevant = element.set_ids
+        if relevant:
+            matching = [sid for sid in relevant if data_sets[sid][2] == period.type]
+            if not matching:
+                wanted = "، ".join(sorted({periods.PERIOD_TYPE_LABELS[data_sets[s][2]] for s in relevant}))
+                summary.conflict(
+                    index, period.id,
+                    f"دوره {period.id} ({periods.PERIOD_TYPE_LABELS[period.type]}) با نوع دوره فرم «{element.name}» "
+                    f"({wanted}) نمی‌خواند",
+                    E_PERIOD_TYPE,
+                )
+                continue
+        else:
+            matching = []
+        if periods.is_future(period, today):
+            summary.conflict(
+                index, period.id, f"دوره {period.label} هنوز نرسیده است؛ برای آینده نمی‌توان داده ثبت کرد", E_FUTURE
+            )
+            continue
+        if not trusted and matching:
+            approved = [sid for sid in matching if (sid, period.id, unit_id) in approval_keys]
+            if approved:
+                summary.conflict(
+                    index, period.id,
+                    f"فرم «{data_sets[approved[0]][1]}» برای {period.label} تأیید شده و قابل تغییر نیست", E_APPROVED,
+                )
+                continue
+            # One open form holding the element is enough; all of them expired and not reopened means locked.
+            open_sets = [
+                sid for sid in matching
+                if not data_sets[sid][3]
+                or today <= period.end + dt.timedelta(days=data_sets[sid][3])
+                or (sid, period.id, unit_id) in lock_keys
+            ]
+            if not open_sets:
+                summary.conflict(
+                    index, period.id,
+                    f"مهلت ورود داده فرم «{data_sets[matching[0]][1]}» برای {period.label} گذشته و قفل است", E_EXPIRED,
+                )
+                continue
+        raw = row.get("value")
+        delete = strategy == "DELETE" or row.get("deleted") in TRUE_FLAGS or _text(raw) == ""
+        key = (element.id, period.id, unit_id, coc[0])
+        if key in pending:
+            repeats += 1  # written once (the last row wins); DHIS2 counts the repeats as updates
+        if delete:
+            pending[key] = None
+        else:
+            try:
+                text, numeric = clean_value(element, raw)
+            except InvalidValue as error:
+                summary.conflict(index, element.uid, str(error), E_VALUE)
+                continue
+            comment = normalize_text(_text(row.get("comment")))[:5000]
+            follow_up = row.get("followup", row.get("followUp")) in TRUE_FLAGS
+            pending[key] = (text, numeric, comment, follow_up)
+    if progress is not None:
+        progress(total, total)
+
+    with transaction.atomic():
+        summary.updated += repeats
+        _classify_and_write(summary, pending, strategy, stored_by, dry_run)
+        if audit and not dry_run and (summary.imported + summary.updated + summary.deleted):
+            audit_record(
+                actor=user, action="stats.datavalues_import", object_type="stats.datavalue", object_id="",
+                object_repr=f"{summary.imported + summary.updated + summary.deleted} مقدار داده",
+                after={
+                    "imported": summary.imported, "updated": summary.updated, "deleted": summary.deleted,
+                    "ignored": summary.ignored, "strategy": strategy, "trusted": trusted,
+                    "data_set": forced_set.uid if forced_set is not None else None,
+                },
+            )
+    return summary
+
+
+def _classify_and_write(summary, pending, strategy, stored_by, dry_run):
+    existing = _existing_keys(pending)
+    upserts, deletes = [], []
+    for key, payload in pending.items():
+        exists = key in existing
+        if payload is None:
+            if exists:
+                deletes.append(existing[key])
+                summary.deleted += 1
+            else:
+                summary.ignored += 1
+        elif strategy == "CREATE" and exists or strategy == "UPDATE" and not exists:
+            summary.ignored += 1
+        else:
+            upserts.append((key, payload))
+            if exists:
+                summary.updated += 1
+            else:
+                summary.imported += 1
+    if summary.conflicts:
+        summary.status = "WARNING" if summary.imported + summary.updated + summary.deleted else "ERROR"
+    if not dry_run and (upserts or deletes):
+        _write(upserts, deletes, stored_by)
+
+
+def _existing_keys(pending):
+    """key → DataValue pk for the pending keys that are already stored."""
+    if not pending:
+        return {}
+    by_unit_period = {}
+    for element_id, period, unit_id, coc_id in pending:
+        by_unit_period.setdefault(period, set()).add(unit_id)
+    element_ids = list({k[0] for k in pending})
+    found = {}
+    for period, unit_ids in by_unit_period.items():
+        unit_ids = list(unit_ids)
+        for start in range(0, len(unit_ids), 900):
+            qs = DataValue.objects.filter(period=period, org_unit_id__in=unit_ids[start:start + 900])
+            if len(element_ids) <= 900:
+                qs = qs.filter(data_element_id__in=element_ids)
+            for pk, element_id, unit_id, coc_id in qs.values_list(
+                "id", "data_element_id", "org_unit_id", "category_option_combo_id"
+            ):
+                key = (element_id, period, unit_id, coc_id)
+                if key in pending:
+                    found[key] = pk
+    return found
+
+
+def _write(upserts, deletes, stored_by):
+    meta = DataValue._meta
+    qn = connection.ops.quote_name
+    table = qn(meta.db_table)
+    col = {f.name: qn(f.column) for f in meta.concrete_fields}
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    insert_cols = [
+        "data_element", "period", "org_unit", "category_option_combo", "value", "numeric", "comment",
+        "follow_up", "stored_by", "created", "last_updated",
+    ]
+    key_cols = ", ".join(col[c] for c in insert_cols[:4])
+    updated_cols = ["value", "numeric", "comment", "follow_up", "stored_by", "last_updated"]
+    sql = (
+        f"INSERT INTO {table} ({', '.join(col[c] for c in insert_cols)}) "
+        f"VALUES ({', '.join(['%s'] * len(insert_cols))}) "
+        f"ON CONFLICT ({key_cols}) DO UPDATE SET "
+        + ", ".join(f"{col[c]} = EXCLUDED.{col[c]}" for c in updated_cols)
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(deletes), 900):
+            part = deletes[start:start + 900]
+            cursor.execute(f"DELETE FROM {table} WHERE {qn('id')} IN ({', '.join(['%s'] * len(part))})", part)
+        for start in range(0, len(upserts), CHUNK):
+            cursor.executemany(
+                sql,
+                [
+                    (e, p, u, c, text, numeric, comment, follow_up, stored_by, now, now)
+                    for (e, p, u, c), (text, numeric, comment, follow_up) in upserts[start:start + CHUNK]
+                ],
+            )
