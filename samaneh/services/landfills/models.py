@@ -120,6 +120,7 @@ class SiteEvent(models.Model):
         RETURNED = "returned", _("بازگشت برای اصلاح")
         APPROVED = "approved", _("تأیید")
         IMPORTED = "imported", _("ورود از اکسل")
+        DOCUMENT = "document", _("افزودن عکس یا سند")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=12, choices=Action.choices)

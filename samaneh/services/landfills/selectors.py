@@ -1,0 +1,116 @@
+"""Every read of the landfill bank, already narrowed to the reader's scope (a site belongs to its unit)."""
+from django.db.models import Q
+
+from samaneh.accounts.roles import Perm
+from samaneh.core.text import normalize_text
+from samaneh.geo import scope
+from samaneh.geo.models import OrgUnit
+from samaneh.services.landfills.models import ServedPlace, Site
+
+# A site this close to a river, qanat or well is a sensitive one.
+WATER_NEAR_METERS = 500
+
+
+def site_list(user, *, filters=None, perm=Perm.LANDFILL_VIEW):
+    """Sites in `user`'s scope matching `filters` (the cleaned data of `SiteFilterForm`; empty values ignored).
+
+    Filters: kind, status, review_state, capacity_min/capacity_max (design tonnes), protected ("inside",
+    "near" or "any"), flood_high, water_near (< 500 m), unit (a province/county in scope), q (name or code).
+    """
+    sites = scope.narrow(Site.objects.select_related("org_unit"), user, perm)
+    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "", False)}
+    for name in ("kind", "status", "review_state"):
+        if name in filters:
+            sites = sites.filter(**{name: filters[name]})
+    if "capacity_min" in filters:
+        sites = sites.filter(design_capacity_tonnes__gte=filters["capacity_min"])
+    if "capacity_max" in filters:
+        sites = sites.filter(design_capacity_tonnes__lte=filters["capacity_max"])
+    protected = filters.get("protected")
+    if protected == "any":
+        sites = sites.exclude(protected_area=Site.Protected.NO)
+    elif protected:
+        sites = sites.filter(protected_area=protected)
+    if filters.get("flood_high"):
+        sites = sites.filter(flood_zone=Site.FloodZone.HIGH)
+    if filters.get("water_near"):
+        sites = sites.filter(distance_to_water_m__lt=WATER_NEAR_METERS)
+    unit = filters.get("unit")
+    if unit is not None:
+        sites = sites.filter(org_unit__path__startswith=unit.path)
+    text = normalize_text(filters.get("q") or "")
+    if text:
+        sites = sites.filter(Q(name__icontains=text) | Q(code__iexact=text))
+    return sites.order_by("name", "pk")
+
+
+def site_get(user, pk, *, perm=Perm.LANDFILL_VIEW):
+    """One site in scope for `perm`, or 404."""
+    return scope.get_or_404(Site.objects.select_related("org_unit"), user, perm, pk=pk)
+
+
+def site_history(site):
+    return site.events.select_related("actor").order_by("-at", "-id")
+
+
+def filter_units(user):
+    """Provinces and counties a reader may narrow the registry to."""
+    return scope.units(user, Perm.LANDFILL_VIEW).filter(
+        kind__in=[OrgUnit.Kind.PROVINCE, OrgUnit.Kind.COUNTY]
+    ).order_by("path")
+
+
+def editable_units(user):
+    """Units a site of this user may stand in (district and below, within the edit scope)."""
+    from samaneh.services.landfills.services import SITE_UNIT_KINDS
+
+    return scope.units(user, Perm.LANDFILL_EDIT).filter(kind__in=SITE_UNIT_KINDS).order_by("path")
+
+
+def serving_villages(user):
+    """Villages a site of this user may serve: every village of the counties the user's edit scope touches."""
+    counties = set()
+    for root in scope.roots(user, Perm.LANDFILL_EDIT):
+        ids = root.ancestor_ids()
+        counties.update(OrgUnit.objects.filter(pk__in=ids, kind=OrgUnit.Kind.COUNTY).values_list("path", flat=True))
+    if not counties:
+        return OrgUnit.objects.none()
+    q = Q()
+    for path in counties:
+        q |= Q(path__startswith=path)
+    return OrgUnit.objects.filter(q, kind=OrgUnit.Kind.VILLAGE).order_by("name", "pk")
+
+
+def served_place_list(user, *, perm=Perm.LANDFILL_VIEW, within=None):
+    places = scope.narrow(ServedPlace.objects.select_related("org_unit"), user, perm)
+    if within is not None:
+        places = places.filter(org_unit__path__startswith=within.path)
+    return places.order_by("org_unit__code", "pk")
+
+
+def sites_geojson(sites):
+    """A GeoJSON FeatureCollection of `sites` (already narrowed) for the map; [lon, lat] order."""
+    features = []
+    for site in sites.values(
+        "pk", "code", "name", "kind", "status", "review_state", "latitude", "longitude", "design_capacity_tonnes",
+        "remaining_capacity_tonnes", "protected_area", "flood_zone", "distance_to_water_m", "org_unit__name",
+    ):
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [site["longitude"], site["latitude"]]},
+            "properties": {
+                "id": site["pk"],
+                "code": site["code"],
+                "name": site["name"],
+                "kind": site["kind"],
+                "kind_label": str(Site.Kind(site["kind"]).label),
+                "status_label": str(Site.Status(site["status"]).label),
+                "review_label": str(Site.Review(site["review_state"]).label),
+                "unit": site["org_unit__name"],
+                "design_t": site["design_capacity_tonnes"],
+                "remaining_t": site["remaining_capacity_tonnes"],
+                "sensitive": site["protected_area"] != Site.Protected.NO or site["flood_zone"] == Site.FloodZone.HIGH
+                or (site["distance_to_water_m"] is not None and site["distance_to_water_m"] < WATER_NEAR_METERS),
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}
