@@ -4,22 +4,29 @@
 saved pivots can name it), and values are written only for periods that have none yet. Values go
 through the one write path, `datavalues.datavalues_import` (trusted: no user, no lock).
 """
+import datetime as dt
+import math
+import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from samaneh.geo.models import OrgUnit
 from samaneh.stats import periods
 from samaneh.stats.models import (
     AggregationType,
     CategoryCombo,
+    CompleteRegistration,
     DataElement,
     DataSet,
     DataSetElement,
+    DataValue,
     Indicator,
     ValidationRule,
     ValueType,
 )
 from samaneh.stats.services import category_create, combo_create, default_combo_ensure
+from samaneh.stats.uids import org_unit_uid
 from samaneh.web.demo import demo_province
 
 GENDER_COMBO_CODE = "GENDER"
@@ -158,6 +165,114 @@ def _metadata(units):
     return sets
 
 
+def _population(unit):
+    # A steady size per municipality: a few large cities, many small towns (log-uniform 5k–500k).
+    rng = random.Random(f"pop-{unit.pk}")
+    return int(math.exp(rng.uniform(math.log(5_000), math.log(500_000))))
+
+
+def _monthly_rows(unit, period):
+    rng = random.Random(f"{unit.pk}-{period.id}")
+    uid = org_unit_uid(unit)
+    months_since = (period.year - 1400) * 12 + period.number
+    population = int(_population(unit) * (1 + 0.001 * months_since))
+    # Fees peak in spring (building season) and at year end (collection drives).
+    season = {1: 1.2, 2: 1.25, 3: 1.15, 12: 1.3}.get(period.number, 1.0)
+    revenue = round(population * rng.uniform(0.5, 1.3) * season / 10, 1)
+    expenditure = round(revenue * rng.uniform(0.7, 1.2), 1)
+    if rng.random() < 0.03:  # a few months spent far beyond income: the expenditure rule fires
+        expenditure = round(revenue * rng.uniform(2.2, 3.0), 1)
+    received = max(1, int(population / 1000 * rng.uniform(0.5, 2.0)))
+    answered = int(received * rng.uniform(0.7, 1.0))
+    if rng.random() < 0.03:  # typed the wrong way round now and then: the answered ≤ received rule fires
+        answered = received + rng.randint(1, 9)
+    values = {
+        "POP_SERVED": population,
+        "REV_FEES": revenue,
+        "EXPENDITURE": expenditure,
+        "BUDGET_SPENT_PCT": round(min(100.0, period.number / 12 * 100 * rng.uniform(0.7, 1.05)), 1),
+        "BUILD_PERMITS": int(population / 2000 * rng.uniform(0.4, 1.6) * season),
+        "CMP_RECEIVED": received,
+        "CMP_ANSWERED": answered,
+        "WASTE_TONNES": round(population * 0.024 * rng.uniform(0.9, 1.1), 1),
+    }
+    return [{"dataElement": UID[code], "period": period.id, "orgUnit": uid, "value": str(value)}
+            for code, value in values.items()]
+
+
+def _yearly_rows(unit, period, female, male):
+    rng = random.Random(f"{unit.pk}-{period.id}")
+    uid = org_unit_uid(unit)
+    population = _population(unit)
+    permanent = max(4, int(population / 1500 * rng.uniform(0.6, 1.4)))
+    contract = int(permanent * rng.uniform(0.8, 2.6))
+    if rng.random() < 0.1:
+        contract = permanent * 3 + rng.randint(1, 20)
+    rows = [
+        {"dataElement": UID["BUDGET_APPROVED"], "period": period.id, "orgUnit": uid,
+         "value": str(round(population * rng.uniform(9, 16), 1))},
+        {"dataElement": UID["GREEN_PER_CAPITA"], "period": period.id, "orgUnit": uid,
+         "value": str(round(rng.uniform(3, 18), 1))},
+        {"dataElement": UID["HAS_IT_UNIT"], "period": period.id, "orgUnit": uid,
+         "value": "true" if population > 40_000 or rng.random() < 0.3 else "false"},
+    ]
+    for code, total in (("STAFF_PERMANENT", permanent), ("STAFF_CONTRACT", contract)):
+        women = int(total * rng.uniform(0.1, 0.35))
+        rows.append({"dataElement": UID[code], "period": period.id, "orgUnit": uid,
+                     "categoryOptionCombo": female.uid, "value": str(women)})
+        rows.append({"dataElement": UID[code], "period": period.id, "orgUnit": uid,
+                     "categoryOptionCombo": male.uid, "value": str(total - women)})
+    return rows
+
+
+def _completions(data_set, units, period_list, today):
+    """Most units mark their forms complete, most on time; the latest period is still coming in."""
+    have = set(
+        CompleteRegistration.objects.filter(data_set=data_set, period__in=[p.id for p in period_list])
+        .values_list("period", "org_unit_id")
+    )
+    latest = period_list[-1].id if period_list else None
+    new = []
+    for period in period_list:
+        for unit in units:
+            if (period.id, unit.pk) in have:
+                continue
+            rng = random.Random(f"done-{data_set.uid}-{unit.pk}-{period.id}")
+            if rng.random() > (0.55 if period.id == latest else 0.9):
+                continue
+            late = rng.random() < 0.15
+            days = rng.randint(data_set.timely_days + 1, data_set.timely_days + 25) if late else rng.randint(
+                1, data_set.timely_days)
+            day = min(period.end + dt.timedelta(days=days), today)
+            moment = timezone.make_aware(dt.datetime.combine(day, dt.time(9 + rng.randint(0, 8), rng.randint(0, 59))))
+            new.append(CompleteRegistration(data_set=data_set, period=period.id, org_unit=unit, completed_at=moment))
+    CompleteRegistration.objects.bulk_create(new)
+
+
 def create_demo_stats(today=None):
-    """Demo metadata (elements, two data sets, indicators, rules); returns the data sets by period type."""
-    return _metadata(demo_units())
+    """Demo metadata, 24 past months (and two past years) of values and completions; returns the data sets
+    by period type. The current month and year stay empty for the demo officers to fill in."""
+    from samaneh.stats.datavalues import datavalues_import
+
+    today = today or timezone.localdate()
+    units = demo_units()
+    sets = _metadata(units)
+    female, male = _gender_combo().option_combos.order_by("sort_order")
+    this_month = periods.current(periods.MONTHLY, today)
+    months = [this_month.previous(i) for i in range(24, 0, -1)]
+    this_year = periods.current(periods.YEARLY, today)
+    years = [this_year.previous(2), this_year.previous(1)]
+    for data_set, period_list, build in (
+        (sets[periods.MONTHLY], months, lambda u, p: _monthly_rows(u, p)),
+        (sets[periods.YEARLY], years, lambda u, p: _yearly_rows(u, p, female, male)),
+    ):
+        probe = data_set.set_elements.order_by("sort_order").first().data_element
+        done = set(DataValue.objects.filter(data_element=probe, period__in=[p.id for p in period_list])
+                   .values_list("period", flat=True).distinct())
+        rows = [row for p in period_list if p.id not in done for u in units for row in build(u, p)]
+        if rows:
+            summary = datavalues_import(user=None, rows=rows, trusted=True, stored_by="demo")
+            if summary.conflicts:
+                raise RuntimeError(f"demo values refused: {summary.conflicts[:3]}")
+        _completions(data_set, units, period_list, today)
+    return sets
