@@ -11,3 +11,4 @@ class ComplaintsConfig(AppConfig):
         from samaneh.services.complaints.manifest import MANIFEST
 
         registry.register(MANIFEST)
+        from samaneh.services.complaints import stats_feed  # noqa: F401  (registers its statistics feeds)

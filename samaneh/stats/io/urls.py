@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samaneh.stats.io import views
 
 app_name = "stats_io"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("template/", views.template, name="template"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("jobs/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("jobs/<int:pk>/progress/", views.progress, name="progress"),
+]

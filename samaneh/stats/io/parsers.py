@@ -1,0 +1,182 @@
+"""Uploaded files → rows in DHIS2's dataValues shape, each with a reference a person can find again
+(«خانه D7», «سطر ۱۲»). Parsers only reshape: every value is checked by `datavalues_import`.
+
+Blank cells and CSV lines with an empty value are skipped, never read as "delete": a half-filled
+template must not erase what other people entered.
+"""
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from samaneh.core.text import localize_digits, normalize_digits, normalize_text
+from samaneh.stats import periods
+from samaneh.stats.io import layout
+from samaneh.stats.io.safety import FileRefused
+
+MAX_ROWS = 200_000
+MAX_COLUMNS = 2_000
+
+
+@dataclass
+class ParsedFile:
+    rows: list[dict] = field(default_factory=list)
+    refs: list[str] = field(default_factory=list)  # refs[i] names where rows[i] came from
+    period: str = ""
+    data_set_uid: str = ""
+
+    def add(self, row, ref):
+        self.rows.append(row)
+        self.refs.append(ref)
+
+
+def cell_ref(column, row):
+    return _("خانه %(cell)s") % {"cell": f"{get_column_letter(column)}{row}"}
+
+
+def line_ref(number):
+    return _("سطر %(n)s") % {"n": localize_digits(str(number))}
+
+
+def cell_text(value):
+    """A cell's value as the text `clean_value` reads: 12.0 → "12", True → "true", a date → its ISO day."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return normalize_text(str(value)).strip()
+
+
+def _period_text(value, chosen):
+    """The file's period, or the one chosen on the upload form; refused when missing or when they differ."""
+    in_file = normalize_digits(cell_text(value)).upper()
+    chosen = normalize_digits(chosen or "").strip().upper()
+    if in_file and chosen and in_file != chosen:
+        raise FileRefused(
+            _("دوره نوشته‌شده در فایل (%(file)s) با دوره انتخاب‌شده (%(chosen)s) یکی نیست.")
+            % {"file": localize_digits(in_file), "chosen": localize_digits(chosen)}
+        )
+    text = in_file or chosen
+    if not text:
+        raise FileRefused(_("دوره مشخص نیست: آن را در خانه C2 فایل بنویسید یا در فرم بارگذاری انتخاب کنید."))
+    try:
+        return periods.parse(text).id
+    except periods.PeriodError as error:
+        raise FileRefused(str(error)) from None
+
+
+def _refuse_formula(sheet, column, row):
+    raise FileRefused(
+        _("خانه %(cell)s در برگه «%(sheet)s» فرمول دارد؛ فرمول پذیرفته نیست، فقط عدد یا متن بنویسید.")
+        % {"cell": f"{get_column_letter(column)}{row}", "sheet": sheet.title}
+    )
+
+
+def parse_xlsx(file, *, period=""):
+    """Read a filled template (see `layout`). Refuses formulas anywhere in the workbook, naming the cell."""
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds for a broken package; all mean the same to the user
+        raise FileRefused(_("فایل اکسل خراب است یا الگوی سامانه نیست و خوانده نمی‌شود.")) from None
+    try:
+        return _read_workbook(workbook, period)
+    finally:
+        workbook.close()
+
+
+def _read_workbook(workbook, chosen_period):
+    parsed = ParsedFile()
+    keys = None
+    period_cell = None
+    template_sheet = None
+    for sheet in workbook.worksheets:
+        for row_number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+            if row_number > MAX_ROWS:
+                raise FileRefused(_("فایل بیش از حد ردیف دارد؛ آن را در چند فایل کوچک‌تر بارگذاری کنید."))
+            values = []
+            for column, cell in enumerate(cells, start=1):
+                value = getattr(cell, "value", None)
+                if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.lstrip().startswith("=")):
+                    _refuse_formula(sheet, column, row_number)
+                values.append(value)
+            if template_sheet not in (None, sheet):
+                continue
+            first = cell_text(values[0]) if values else ""
+            if row_number == layout.DATA_SET_CELL[0] and first:
+                parsed.data_set_uid = first
+            if first == layout.PERIOD_KEY and row_number < layout.FIRST_DATA_ROW:
+                period_cell = values[layout.PERIOD_VALUE_COLUMN - 1] if len(values) >= layout.PERIOD_VALUE_COLUMN else None
+            elif first == layout.UNIT_KEY and keys is None:
+                keys = [cell_text(v) for v in values]
+                template_sheet = sheet
+            elif keys is not None and row_number >= layout.FIRST_DATA_ROW and sheet is template_sheet:
+                _read_unit_row(parsed, keys, values, row_number)
+        if keys is None:
+            parsed.data_set_uid = ""
+            period_cell = None
+    if keys is None:
+        raise FileRefused(_("این فایل الگوی ورود داده سامانه نیست (ردیف کلیدهای پنهان پیدا نشد)؛ الگو را از همین صفحه بگیرید."))
+    parsed.period = _period_text(period_cell, chosen_period)
+    for row in parsed.rows:
+        row["period"] = parsed.period
+    return parsed
+
+
+def _read_unit_row(parsed, keys, values, row_number):
+    unit = cell_text(values[0]) if values else ""
+    for column in range(layout.FIRST_VALUE_COLUMN, min(len(values), len(keys)) + 1):
+        text = cell_text(values[column - 1])
+        key = keys[column - 1]
+        if not text or not key:
+            continue
+        element, _dot, coc = key.partition(".")
+        parsed.add(
+            {"dataElement": element, "categoryOptionCombo": coc, "orgUnit": unit, "value": text},
+            cell_ref(column, row_number),
+        )
+
+
+def parse_csv(text):
+    """DHIS2's CSV: the columns of `layout.CSV_COLUMNS`, with or without the header line."""
+    parsed = ParsedFile()
+    reader = csv.reader(io.StringIO(text))
+    columns = list(layout.CSV_COLUMNS)
+    try:
+        for number, record in enumerate(reader, start=1):
+            if number > MAX_ROWS:
+                raise FileRefused(_("فایل بیش از حد ردیف دارد؛ آن را در چند فایل کوچک‌تر بارگذاری کنید."))
+            if not record or not any(cell.strip() for cell in record):
+                continue
+            if number == 1 and record[0].strip().lower() in ("dataelement", "data_element", "de"):
+                columns = [cell.strip().lower() for cell in record]
+                if "value" not in columns:
+                    raise FileRefused(_("سطر عنوان فایل CSV ستون value ندارد."))
+                continue
+            fields = dict(zip(columns, (cell.strip() for cell in record)))
+            if not fields.get("value"):
+                continue
+            parsed.add(
+                {
+                    "dataElement": fields.get("dataelement", ""),
+                    "period": normalize_digits(fields.get("period", "")).upper(),
+                    "orgUnit": fields.get("orgunit", ""),
+                    "categoryOptionCombo": fields.get("categoryoptioncombo", ""),
+                    "value": normalize_text(fields["value"]),
+                    "comment": fields.get("comment", ""),
+                    "followup": fields.get("followup", "").lower() == "true",
+                },
+                line_ref(number),
+            )
+    except csv.Error as error:
+        raise FileRefused(_("فایل CSV خوانا نیست: %(error)s") % {"error": error}) from None
+    return parsed

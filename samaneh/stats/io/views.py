@@ -1,0 +1,187 @@
+"""Import pages: templates to download, upload with a dry run, confirm, progress. Thin: the work is in
+`services`, the reads in `selectors`."""
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from samaneh.accounts.roles import Perm
+from samaneh.core.exports import XLSX_TYPE
+from samaneh.core.text import localize_digits
+from samaneh.geo import scope
+from samaneh.stats import periods
+from samaneh.stats.io import downloads, selectors, services
+from samaneh.stats.io.forms import TemplateForm, UploadForm
+from samaneh.stats.io.models import ImportJob
+from samaneh.stats.io.safety import FileRefused, max_upload_bytes, too_large_message
+
+FORM_MARGIN_BYTES = 64 * 1024
+
+
+def _enterer_required(view):
+    """Staff with STATS_ENTER somewhere; everyone else gets 404 (nothing here to confirm or deny)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_citizen or not scope.roots(request.user, Perm.STATS_ENTER):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _staff_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_citizen:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class _CapHandler(FileUploadHandler):
+    """Stops the multipart parser as soon as the file passes the cap: an oversized upload is never
+    stored whole, in memory or on disk."""
+
+    def __init__(self, request, limit):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request.upload_refused = too_large_message(self.limit)
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def _capped_upload(view):
+    """Refuse an oversized body before anything reads it. CSRF middleware would parse the body first,
+    so the check runs in a CSRF-exempt wrapper and the token is checked right after."""
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.upload_refused = None
+        if request.method == "POST":
+            limit = max_upload_bytes()
+            try:
+                declared = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                declared = 0
+            if declared > limit + FORM_MARGIN_BYTES:
+                # Answered without reading the body (so without the CSRF check, which would read it):
+                # the view only renders the refusal and changes nothing.
+                request.upload_refused = too_large_message(limit)
+                return view(request, *args, **kwargs)
+            request.upload_handlers.insert(0, _CapHandler(request, limit))
+        return protected(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _index_context(request, *, upload_form=None, template_form=None):
+    user = request.user
+    template_form = template_form or TemplateForm(user=user)
+    first = template_form.fields["data_set"].queryset.first()
+    if first is not None:
+        template_form.initial.setdefault("period", periods.current(first.period_type).previous().id)
+    return {
+        "upload_form": upload_form or UploadForm(user=user),
+        "template_form": template_form,
+        "jobs": selectors.jobs_visible(user)[:20],
+        "max_mb": localize_digits(str(max_upload_bytes() // (1024 * 1024))),
+    }
+
+
+@_capped_upload
+@_enterer_required
+def index(request):
+    if request.method != "POST":
+        return render(request, "stats_io/index.html", _index_context(request))
+    if request.upload_refused:
+        form = UploadForm(user=request.user)
+        form.add_error(None, request.upload_refused)
+        return render(request, "stats_io/index.html", _index_context(request, upload_form=form), status=400)
+    form = UploadForm(request.POST, request.FILES, user=request.user)
+    if form.is_valid():
+        try:
+            job = services.import_check(
+                user=request.user, upload=form.cleaned_data["file"], data_set=form.cleaned_data["data_set"],
+                period=form.cleaned_data.get("period") or "",
+            )
+        except FileRefused as refusal:
+            form.add_error("file", refusal.message)
+        else:
+            return redirect("stats_io:job", pk=job.pk)
+    return render(request, "stats_io/index.html", _index_context(request, upload_form=form), status=400)
+
+
+@require_GET
+@_enterer_required
+def template(request):
+    form = TemplateForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return render(request, "stats_io/index.html", _index_context(request, template_form=form), status=400)
+    data_set = form.cleaned_data["data_set"]
+    period = periods.parse(form.cleaned_data["period"]) if form.cleaned_data.get("period") else None
+    units = selectors.template_units(request.user, data_set)
+    columns = selectors.template_columns(data_set)
+    if form.cleaned_data["file_format"] == "csv":
+        body = downloads.template_csv(units=units, columns=columns, period=period).encode("utf-8")
+        content_type = "text/csv; charset=utf-8"
+    else:
+        body = downloads.template_xlsx(data_set=data_set, units=units, columns=columns, period=period)
+        content_type = XLSX_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    filename = downloads.template_filename(data_set, period, form.cleaned_data["file_format"])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@_staff_required
+def job(request, pk):
+    job = selectors.job_get(request.user, pk)
+    return render(request, "stats_io/job.html", _job_context(request, job))
+
+
+@require_POST
+@_staff_required
+def confirm(request, pk):
+    job = selectors.job_get(request.user, pk)
+    try:
+        services.import_confirm(user=request.user, job=job)
+    except FileRefused as refusal:
+        context = _job_context(request, job)
+        context["refusal"] = refusal.message
+        return render(request, "stats_io/job.html", context, status=400)
+    return redirect("stats_io:job", pk=job.pk)
+
+
+@require_GET
+@_staff_required
+def progress(request, pk):
+    job = selectors.job_get(request.user, pk)
+    return render(request, "stats_io/_progress.html", _job_context(request, job))
+
+
+def _job_context(request, job):
+    done, total = services.progress_get(job)
+    percent = 100 if job.status == ImportJob.Status.DONE else (int(done * 100 / total) if total else 0)
+    return {
+        "job": job, "done": done, "total": total, "percent": percent,
+        "may_confirm": job.status == ImportJob.Status.CHECKED and job.user_id == request.user.pk,
+        "dry": job.dry_run_summary, "result": job.summary,
+    }
