@@ -67,12 +67,21 @@ def editable_units(user):
     return scope.units(user, Perm.LANDFILL_EDIT).filter(kind__in=SITE_UNIT_KINDS).order_by("path")
 
 
+def _edit_county_paths(user):
+    ids = {pk for root in scope.roots(user, Perm.LANDFILL_EDIT) for pk in root.ancestor_ids()}
+    return set(OrgUnit.objects.filter(pk__in=ids, kind=OrgUnit.Kind.COUNTY).values_list("path", flat=True))
+
+
+def place_scope_paths(user):
+    """Subtrees whose villages' locations and populations this user may record: the counties their edit
+    scope touches (a dehyari knows its neighbours) and their review scope."""
+    paths = _edit_county_paths(user) | {root.path for root in scope.roots(user, Perm.LANDFILL_REVIEW)}
+    return sorted(paths)
+
+
 def serving_villages(user):
     """Villages a site of this user may serve: every village of the counties the user's edit scope touches."""
-    counties = set()
-    for root in scope.roots(user, Perm.LANDFILL_EDIT):
-        ids = root.ancestor_ids()
-        counties.update(OrgUnit.objects.filter(pk__in=ids, kind=OrgUnit.Kind.COUNTY).values_list("path", flat=True))
+    counties = _edit_county_paths(user)
     if not counties:
         return OrgUnit.objects.none()
     q = Q()

@@ -25,7 +25,7 @@ from samaneh.cases.attachments import READ_CHUNK_BYTES, SNIFF_BYTES, sniff_conte
 from samaneh.core.audit import audit_record, json_safe
 from samaneh.core.jalali import to_jalali
 from samaneh.core.text import localize_digits, normalize_text
-from samaneh.geo import scope
+from samaneh.geo import boundaries, scope
 from samaneh.geo.models import OrgUnit
 from samaneh.services.landfills.models import Site, SiteDocument, SiteEvent
 
@@ -134,8 +134,9 @@ def _coerce(name, value, errors):
 def point_errors(latitude, longitude, org_unit):
     """Why the point cannot be where this site stands (field → messages); empty when it can.
 
-    The hierarchy has no district or village boundaries, so the finest check is the province (and the
-    county when county boundaries are shipped)."""
+    Only province boundaries are shipped (no licence lets us redistribute county or district ones; see
+    samaneh/geo/boundaries.py), so the finest check is that the point lies in the province of the unit.
+    A point near a border counts for the nearest province within the boundaries' tolerance (~3 km)."""
     errors = {}
     for name, value in (("latitude", latitude), ("longitude", longitude)):
         low, high = IRAN_BOX[name]
@@ -146,10 +147,21 @@ def point_errors(latitude, longitude, org_unit):
             ]
     if errors:
         return errors
+    if not boundaries.inside_iran(latitude, longitude):
+        return {"latitude": [
+            _("نقطه (عرض و طول جغرافیایی) در دریا یا بیرون از خاک ایران است؛ نقطه را روی نقشه درست بگذارید.")
+        ]}
+    stated = ancestor_of_kind(org_unit, K.PROVINCE) if org_unit is not None else None
+    found = boundaries.province_at(latitude, longitude)
+    if stated is not None and found is not None and found.pk != stated.pk:
+        return {"latitude": [
+            _("نقطه (عرض و طول جغرافیایی) در استان %(found)s است، نه در استان %(stated)s که «محل» مرکز در آن است.")
+            % {"found": found.name, "stated": stated.name}
+        ]}
     return {}
 
 
-def _validate(fields, villages, *, user):
+def validate_fields(fields, villages, *, user):
     """Field → messages for everything wrong with these values; empty when the site may be stored."""
     errors = {}
 
@@ -207,7 +219,7 @@ def _validate(fields, villages, *, user):
     return errors
 
 
-def _clean(raw, *, user, base=None):
+def clean_fields(raw, *, user, base=None):
     """Coerce and validate `raw` over the values of `base` (a Site being edited); raise on any error."""
     errors = {}
     fields = {}
@@ -237,9 +249,9 @@ def _site_values(site, villages):
 
 def _apply(site, fields):
     for name, value in fields.items():
-        if value is None and name in ("status", "protected_area", "flood_zone", "soil_permeability",
-                                      "daily_intake_tonnes", "fire_incidents_per_year", "complaints_per_year"):
-            value = Site._meta.get_field(name).get_default()
+        model_field = Site._meta.get_field(name)
+        if value is None and not model_field.null:
+            value = model_field.get_default()  # an empty optional box keeps the field's default
         setattr(site, name, value)
 
 
@@ -257,8 +269,8 @@ def site_create(user, *, fields, villages_served=(), code="", action=SiteEvent.A
     if not scope.units(user, Perm.LANDFILL_EDIT).exists():
         raise PermissionDenied(_("شما اجازه ثبت مرکز دفن پسماند را ندارید."))
     villages = list(villages_served)
-    values, errors = _clean(fields, user=user)
-    for name, messages in _validate(values, villages, user=user).items():
+    values, errors = clean_fields(fields, user=user)
+    for name, messages in validate_fields(values, villages, user=user).items():
         errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
@@ -291,8 +303,8 @@ def site_update(user, *, site, fields, villages_served=None, action=SiteEvent.Ac
     old_villages = list(site.villages_served.all())
     villages = old_villages if villages_served is None else list(villages_served)
     before = _site_values(site, old_villages)
-    values, errors = _clean(fields, user=user, base=site)
-    for name, messages in _validate(values, villages, user=user).items():
+    values, errors = clean_fields(fields, user=user, base=site)
+    for name, messages in validate_fields(values, villages, user=user).items():
         errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)

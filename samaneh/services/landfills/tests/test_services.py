@@ -39,6 +39,9 @@ def test_create_records_draft_with_history_and_audit(tree, people):
 @pytest.mark.parametrize("overrides, field, words", [
     ({"latitude": 45.0}, "latitude", "بیرون از ایران"),
     ({"longitude": 70.0}, "longitude", "بیرون از ایران"),
+    ({"latitude": 38.0, "longitude": 51.0}, "latitude", "در دریا"),  # the Caspian, off Mazandaran
+    ({"latitude": 26.6, "longitude": 53.5}, "latitude", "در دریا"),  # the Persian Gulf
+    ({"latitude": 30.40, "longitude": 55.99}, "latitude", "در استان کرمان است، نه در استان البرز"),  # Rafsanjan
     ({"design_capacity_tonnes": -5}, "design_capacity_tonnes", "منفی"),
     ({"design_capacity_tonnes": 9_000_000, "remaining_capacity_tonnes": 10}, "design_capacity_tonnes", "بیش از حد"),
     ({"daily_intake_tonnes": 80_000}, "daily_intake_tonnes", "ورودی روزانه"),
