@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samaneh.stats.analytics import views
 
 app_name = "stats_analytics"
-urlpatterns = []
+urlpatterns = [
+    path("analytics", views.analytics, name="analytics"),
+    path("analytics.json", views.analytics, name="analytics_json"),
+    path("analytics.csv", views.analytics, {"fmt": "csv"}, name="analytics_csv"),
+]

@@ -1,0 +1,57 @@
+"""The analytics summary: stored values pre-aggregated to the upper levels of the hierarchy.
+
+`Aggregate` holds, per (element, option combo, period, unit at level 0–2 — country, province, county),
+the sum, count, minimum and maximum of every numeric value stored at that unit or below it for that
+period. Weekly values are filed under the month they start in; yearly and seasonal values keep their own
+period id, so a request for a year sums the rows of the year, its seasons and its months.
+
+`DirtyElement` lists the elements whose summary no longer matches the stored values. Database triggers
+(migration 0002) add an element the moment one of its values is inserted, updated or deleted — by any
+writer, in the writer's own transaction — so the engine never answers from a stale summary: it queries the
+stored values live for dirty elements until `analytics_refresh` rebuilds them. Element id 0 marks a
+change of the hierarchy itself (a unit moved), which makes the whole summary unusable until a refresh.
+"""
+from django.db import models
+
+# The summary covers these org-unit levels (country 0, province 1, county 2). Below them a unit holds
+# few values, so reading the stored values directly is as fast as reading a summary.
+SUMMARY_LEVELS = (0, 1, 2)
+HIERARCHY_CHANGED = 0
+
+
+class Aggregate(models.Model):
+    data_element_id = models.IntegerField()
+    category_option_combo_id = models.IntegerField()
+    period = models.CharField(max_length=8)
+    org_unit_id = models.IntegerField()
+    level = models.SmallIntegerField()
+    total = models.FloatField()
+    count = models.IntegerField()
+    minimum = models.FloatField()
+    maximum = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["data_element_id", "level", "org_unit_id", "period"], name="stats_an_agg_lookup"),
+        ]
+
+
+class UnitAncestor(models.Model):
+    """(unit, its ancestor-or-self at a summary level): the join that files a value under its county,
+    province and country."""
+
+    unit_id = models.IntegerField(db_index=True)
+    ancestor_id = models.IntegerField()
+    level = models.SmallIntegerField()
+
+
+class WeekMonth(models.Model):
+    """Weekly period id → the month it rolls into (periods.Period.parent), for the weeks that hold data."""
+
+    week = models.CharField(max_length=8, primary_key=True)
+    month = models.CharField(max_length=8)
+
+
+class DirtyElement(models.Model):
+    element_id = models.IntegerField(primary_key=True)
+    version = models.IntegerField(default=1)

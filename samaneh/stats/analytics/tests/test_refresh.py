@@ -1,0 +1,66 @@
+"""The summary stays correct: a value written after a refresh is in the very next answer."""
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from samaneh.stats.analytics.engine import analytics_query
+from samaneh.stats.analytics.models import HIERARCHY_CHANGED, Aggregate, DirtyElement
+from samaneh.stats.analytics.tasks import analytics_refresh
+from samaneh.stats.analytics.tests.conftest import write
+
+
+def province_values(world):
+    rev = world.e.revenue.uid
+    result = analytics_query(user=world.admin, dx=[rev], pe=["140301"], ou=["LEVEL-2"])
+    return {r[2]: r[3] for r in result.rows}
+
+
+def test_writes_mark_elements_dirty_and_the_refresh_clears_them(world):
+    assert world.e.revenue.pk in set(DirtyElement.objects.values_list("element_id", flat=True))
+    report = analytics_refresh.delay().result
+    assert report["elements"] >= 10 and report["rows"] > 0
+    assert not DirtyElement.objects.exists()
+    # the province answer now comes from the summary alone, not the stored values
+    with CaptureQueriesContext(connection) as queries:
+        assert province_values(world) == {world.u["p1"]: "23", world.u["p2"]: "101"}
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "stats_analytics_aggregate" in sql and "stats_datavalue" not in sql
+    # Farvardin's monthly values (22) and the week that starts in it (1), filed under the month
+    rows = Aggregate.objects.filter(data_element_id=world.e.revenue.pk, org_unit_id=world.t["p1"].pk, period="140301")
+    assert sorted((r.total, r.count) for r in rows) == [(1, 1), (22, 3)]
+
+
+def test_a_value_imported_after_the_refresh_is_in_the_next_answer(world):
+    analytics_refresh.delay()
+    assert province_values(world) == {world.u["p1"]: "23", world.u["p2"]: "101"}
+    write([world.row(world.e.revenue, "140301", "city1", "50")])  # update 10 → 50
+    write([world.row(world.e.revenue, "140301", "v2", "9")])  # update 1 → 9
+    assert province_values(world) == {world.u["p1"]: "63", world.u["p2"]: "109"}
+    analytics_refresh.delay()
+    assert not DirtyElement.objects.exists()
+    assert province_values(world) == {world.u["p1"]: "63", world.u["p2"]: "109"}
+    write([{**world.row(world.e.revenue, "140301", "city2", ""), "deleted": True}])
+    assert province_values(world) == {world.u["p1"]: "63", world.u["p2"]: "9"}
+
+
+def test_a_new_unit_with_data_counts_before_and_after_the_refresh(world):
+    from samaneh.geo.models import OrgUnit
+    from samaneh.stats.uids import org_unit_uid
+
+    analytics_refresh.delay()
+    town = OrgUnit.objects.create(kind=OrgUnit.Kind.CITY, name="اشتهارد", parent=world.t["d1"])
+    write([{"dataElement": world.e.revenue.uid, "period": "140301", "orgUnit": org_unit_uid(town), "value": "4"}])
+    assert province_values(world)[world.u["p1"]] == "27"
+    analytics_refresh.delay()
+    assert province_values(world)[world.u["p1"]] == "27"
+
+
+def test_a_moved_unit_is_counted_under_its_new_province(world):
+    analytics_refresh.delay()
+    city1 = world.t["city1"]
+    city1.parent = world.t["d2"]
+    city1.save()
+    assert DirtyElement.objects.filter(element_id=HIERARCHY_CHANGED).exists()
+    assert province_values(world) == {world.u["p1"]: "12", world.u["p2"]: "112"}
+    analytics_refresh.delay()
+    assert not DirtyElement.objects.exists()
+    assert province_values(world) == {world.u["p1"]: "12", world.u["p2"]: "112"}
