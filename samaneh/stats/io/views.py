@@ -87,12 +87,13 @@ def _capped_upload(view):
                 request.upload_refused = too_large_message(limit)
                 return view(request, *args, **kwargs)
             request.upload_handlers.insert(0, _CapHandler(request, limit))
+            request.POST  # parse now, through the cap, so the view knows of a refusal before it reads a field
         return protected(request, *args, **kwargs)
 
     return wrapper
 
 
-def _index_context(request, *, upload_form=None, template_form=None):
+def _index_context(request, *, upload_form=None, template_form=None, upload_error=None):
     user = request.user
     template_form = template_form or TemplateForm(user=user)
     first = template_form.fields["data_set"].queryset.first()
@@ -101,6 +102,7 @@ def _index_context(request, *, upload_form=None, template_form=None):
     return {
         "upload_form": upload_form or UploadForm(user=user),
         "template_form": template_form,
+        "upload_error": upload_error,
         "jobs": selectors.jobs_visible(user)[:20],
         "max_mb": localize_digits(str(max_upload_bytes() // (1024 * 1024))),
     }
@@ -112,9 +114,8 @@ def index(request):
     if request.method != "POST":
         return render(request, "stats_io/index.html", _index_context(request))
     if request.upload_refused:
-        form = UploadForm(user=request.user)
-        form.add_error(None, request.upload_refused)
-        return render(request, "stats_io/index.html", _index_context(request, upload_form=form), status=400)
+        return render(request, "stats_io/index.html", _index_context(request, upload_error=request.upload_refused),
+                      status=400)
     form = UploadForm(request.POST, request.FILES, user=request.user)
     if form.is_valid():
         try:
