@@ -447,7 +447,9 @@ def boundaries_geojson(request, kind):
         _GEOJSON_CACHE.clear()
         _GEOJSON_CACHE[key] = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
     body, etag = _GEOJSON_CACHE[key]
-    if request.headers.get("If-None-Match") == etag:
+    # gzip_page weakens the tag (W/"…") on compressed answers; a weak match is enough for a GET.
+    presented = {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}
+    if etag in presented:
         return HttpResponseNotModified()
     response = HttpResponse(body, content_type="application/geo+json")
     response["ETag"] = etag
