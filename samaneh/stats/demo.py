@@ -117,7 +117,7 @@ def demo_units():
 
 
 @transaction.atomic
-def _metadata(units):
+def create_demo_metadata(units):
     default = default_combo_ensure()
     gender = _gender_combo()
     elements = {}
@@ -256,7 +256,7 @@ def create_demo_stats(today=None):
 
     today = today or timezone.localdate()
     units = demo_units()
-    sets = _metadata(units)
+    sets = create_demo_metadata(units)
     female, male = _gender_combo().option_combos.order_by("sort_order")
     this_month = periods.current(periods.MONTHLY, today)
     months = [this_month.previous(i) for i in range(24, 0, -1)]

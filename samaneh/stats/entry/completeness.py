@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from samaneh.accounts.roles import Perm
+from samaneh.core.text import persian_sort_key
 from samaneh.geo import scope
 from samaneh.geo.models import OrgUnit
 from samaneh.stats import periods
@@ -71,7 +72,7 @@ def completeness(*, user, data_set, root, period_list) -> Report:
         done[(unit_id, period_id)] = completed_at
     children = [
         ChildRow(child, [Tally() for _ in period_list])
-        for child in root.children.order_by("name")
+        for child in sorted(root.children.all(), key=lambda unit: persian_sort_key(unit.name))
     ]
     child_of = {}
     for unit in units:

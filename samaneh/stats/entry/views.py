@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samaneh.accounts.roles import Perm
 from samaneh.core.exports import Sheet, xlsx_response
-from samaneh.core.text import localize_digits, normalize_digits, normalize_text
+from samaneh.core.text import localize_digits, normalize_digits, normalize_text, persian_sort_key
 from samaneh.geo import scope
 from samaneh.geo.models import OrgUnit
 from samaneh.stats import periods
@@ -326,7 +326,7 @@ def validation_report(request):
         "root": root, "roots": roots, "root_uid": org_unit_uid(root), "breadcrumb": _breadcrumb(root, roots),
         "period": period, "period_text": period_text, "error": error, "violations": violations,
         "rule_count": ValidationRule.objects.count(),
-    })
+    }, status=400 if error else 200)
 
 
 @login_required
@@ -359,8 +359,10 @@ def completeness(request):
     context.update({
         "report": report, "missing_period": missing_period,
         "periods_tallies": list(zip(report.periods, report.by_period)),
-        "missing": [(u, unit_label(u), org_unit_uid(u), selectors.can_enter(request.user, u) or selectors.can_review(request.user, u))
-                    for u in report.missing.get(missing_period.id, [])] if missing_period else [],
+        "missing": sorted(
+            [(u, unit_label(u), org_unit_uid(u), selectors.can_enter(request.user, u) or selectors.can_review(request.user, u))
+             for u in report.missing.get(missing_period.id, [])], key=lambda item: persian_sort_key(item[1]),
+        ) if missing_period else [],
         "children": [(row, org_unit_uid(row.unit)) for row in report.children],
     })
     return render(request, "stats_entry/completeness.html", context)
