@@ -20,7 +20,7 @@ def world(tree, catalogue):
     w = dict(tree)
     w["m1"] = Administration.objects.create(kind="municipality", org_unit=tree["city1"], name="شهرداری کرج")
     w["m2"] = Administration.objects.create(kind="municipality", org_unit=tree["city2"], name="شهرداری کشکوئیه")
-    w["d1"] = Administration.objects.create(kind="dehyari", org_unit=tree["v1"], name="دهیاری کلاک بالا")
+    w["dh1"] = Administration.objects.create(kind="dehyari", org_unit=tree["v1"], name="دهیاری کلاک بالا")
 
     def user(role, unit):
         u = UserFactory()
