@@ -1,0 +1,452 @@
+"""Capacitated facility location: which facilities to open and who is served by which.
+
+Pure Python + numpy + HiGHS (`highspy`), no Django, so the OR-Library command, the bench and the
+planner's Celery task all solve the very same model:
+
+    minimise   Σ_i f_i y_i + Σ_ij c_ij x_ij
+    subject to Σ_i x_ij = 1                      every customer fully served
+               Σ_j d_j x_ij ≤ s_i y_i            capacity, only when open
+               x_ij ≤ y_i                        the strong linking rows (tight LP bound)
+               Σ_i s_i y_i ≥ Σ_j d_j             aggregate capacity (a valid cut that helps the bound)
+               y_i ∈ {0,1}, x_ij ∈ [0,1] (split) or {0,1} (single source)
+
+`c_ij` is the cost of serving ALL of customer j from facility i (OR-Library's convention; for the planner
+it is distance × cost per tonne-km × tonnes). A pair whose cost is not finite is forbidden: it has no
+variable at all. Facilities may be forced open (lower bound 1) or forced closed (upper bound 0).
+
+A greedy drop heuristic with a regret assignment answers first; its solution is handed to HiGHS as the
+incumbent (`setSolution`), so the exact search starts from it and can only improve on it.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import highspy
+import numpy as np
+
+from samaneh.core.text import to_persian_digits
+
+FORCED_OPEN = "open"
+FORCED_CLOSED = "closed"
+_TOL = 1e-9
+
+
+class PlanningError(ValueError):
+    """A problem that cannot be solved as posed; the message is Persian and meant for the planner."""
+
+
+@dataclass
+class Problem:
+    fixed_cost: np.ndarray  # (m,)
+    capacity: np.ndarray  # (m,)
+    demand: np.ndarray  # (n,)
+    cost: np.ndarray  # (m, n) cost of serving all of customer j from i; inf/nan = forbidden
+    facility_names: Sequence[str] | None = None
+    customer_names: Sequence[str] | None = None
+    forced: dict[int, str] = field(default_factory=dict)  # facility index -> FORCED_OPEN / FORCED_CLOSED
+    single_source: bool = False
+
+    def __post_init__(self):
+        self.fixed_cost = np.asarray(self.fixed_cost, dtype=float)
+        self.capacity = np.asarray(self.capacity, dtype=float)
+        self.demand = np.asarray(self.demand, dtype=float)
+        self.cost = np.array(self.cost, dtype=float)
+        m, n = len(self.fixed_cost), len(self.demand)
+        if self.capacity.shape != (m,) or self.cost.shape != (m, n):
+            raise ValueError(f"shapes disagree: {m} facilities, {n} customers, cost {self.cost.shape}")
+        self.cost[~np.isfinite(self.cost)] = np.inf
+
+    @property
+    def m(self):
+        return len(self.fixed_cost)
+
+    @property
+    def n(self):
+        return len(self.demand)
+
+    def facility_name(self, i):
+        return self.facility_names[i] if self.facility_names else str(i + 1)
+
+    def customer_name(self, j):
+        return self.customer_names[j] if self.customer_names else str(j + 1)
+
+    def openable(self):
+        closed = np.zeros(self.m, dtype=bool)
+        for i, how in self.forced.items():
+            if how == FORCED_CLOSED:
+                closed[i] = True
+        return ~closed
+
+    def forced_open(self):
+        mask = np.zeros(self.m, dtype=bool)
+        for i, how in self.forced.items():
+            if how == FORCED_OPEN:
+                mask[i] = True
+        return mask
+
+
+@dataclass
+class Solution:
+    objective: float
+    fixed_cost: float
+    transport_cost: float
+    open_facilities: list[int]  # 0-based indices, ascending
+    # assignment[j] = [(facility, fraction), ...]; one pair per customer when single-source
+    assignment: list[list[tuple[int, float]]]
+    optimal: bool
+    seconds: float
+    method: str  # "heuristic" or "highs"
+    status: str = ""
+    heuristic_objective: float | None = None
+    heuristic_seconds: float | None = None
+    mip_gap: float | None = None
+
+
+def check_feasible(problem: Problem, unit: str = "تن"):
+    """Raise PlanningError with a Persian message for the two failures visible before any solving."""
+    allowed = np.isfinite(problem.cost) & problem.openable()[:, None]
+    stranded = [j for j in range(problem.n) if problem.demand[j] > 0 and not allowed[:, j].any()]
+    if stranded:
+        names = "، ".join(problem.customer_name(j) for j in stranded[:10])
+        more = f" و {_fa(len(stranded) - 10)} مورد دیگر" if len(stranded) > 10 else ""
+        raise PlanningError(
+            f"برای این نقاط هیچ مرکز مجازی در دسترس نیست (فاصله بیش از حداکثر مسافت حمل، نبود فاصله جاده‌ای "
+            f"یا بسته‌بودن همه مراکز نزدیک): {names}{more}"
+        )
+    total_capacity = float(problem.capacity[problem.openable()].sum())
+    total_demand = float(problem.demand.sum())
+    if total_capacity + _TOL * max(1.0, total_demand) < total_demand:
+        shortfall = total_demand - total_capacity
+        raise PlanningError(
+            f"ظرفیت کل مراکز مجاز ({_fa_amount(total_capacity)} {unit}) از کل پسماند "
+            f"({_fa_amount(total_demand)} {unit}) کمتر است؛ کمبود ظرفیت: {_fa_amount(shortfall)} {unit}."
+        )
+    if problem.single_source:
+        for j in range(problem.n):
+            if not (allowed[:, j] & (problem.capacity >= problem.demand[j] - _TOL)).any():
+                raise PlanningError(
+                    f"در تخصیص تک‌مبدأ، هیچ مرکز مجازی ظرفیت کل پسماند «{problem.customer_name(j)}» "
+                    f"({_fa_amount(problem.demand[j])} {unit}) را ندارد."
+                )
+
+
+def _fa(value):
+    return to_persian_digits(str(value))
+
+
+def _fa_amount(value):
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Heuristic
+
+
+def _assign(problem: Problem, open_mask: np.ndarray):
+    """Serve every customer from the open facilities, largest regret first; None if it cannot.
+
+    Split mode fills the cheapest open facility and spills the rest over to the next; single-source mode
+    gives each customer whole to the cheapest open facility with room left. Returns (transport cost, x)
+    where x is a dense (m, n) matrix of fractions.
+    """
+    cost = np.where(open_mask[:, None], problem.cost, np.inf)
+    demand = problem.demand
+    residual = np.where(open_mask, problem.capacity, 0.0).astype(float)
+    m, n = cost.shape
+    x = np.zeros((m, n))
+    order_by_cost = np.argsort(cost, axis=0)
+    if m > 1:
+        best_two = np.take_along_axis(cost, order_by_cost[:2], axis=0)
+        regret = np.where(np.isfinite(best_two[1]), best_two[1] - best_two[0], np.inf)
+    else:
+        regret = np.zeros(n)
+    # Customers with few options go first; among equals, larger demand first (harder to place).
+    customers = np.lexsort((-demand, -regret))
+    total = 0.0
+    for j in customers:
+        need = demand[j]
+        if need <= 0:
+            i = order_by_cost[0, j]
+            if not np.isfinite(cost[i, j]):
+                return None
+            x[i, j] = 1.0
+            total += cost[i, j]
+            continue
+        left = 1.0
+        for i in order_by_cost[:, j]:
+            c = cost[i, j]
+            if not np.isfinite(c):
+                break
+            if problem.single_source:
+                if residual[i] + _TOL >= need:
+                    residual[i] -= need
+                    x[i, j] = 1.0
+                    total += c
+                    left = 0.0
+                    break
+                continue
+            if residual[i] <= _TOL:
+                continue
+            share = min(left, residual[i] / need)
+            residual[i] -= share * need
+            x[i, j] += share
+            total += share * c
+            left -= share
+            if left <= _TOL:
+                left = 0.0
+                break
+        if left > 0:
+            return None
+    return total, x
+
+
+def heuristic(problem: Problem, deadline: float | None = None):
+    """Greedy drop: open everything allowed, then close the facility whose closing saves the most until no
+    closing saves anything; finally try reopening each closed facility once (add step)."""
+    openable = problem.openable()
+    forced_open = problem.forced_open()
+    open_mask = openable.copy()
+    current = _assign(problem, open_mask)
+    if current is None:
+        return None
+    best_total = current[0] + problem.fixed_cost[open_mask].sum()
+    best_x = current[1]
+    improved = True
+    while improved:
+        improved = False
+        if deadline and time.perf_counter() > deadline:
+            break
+        # Estimated saving of closing i: its fixed cost minus the extra transport of moving its customers
+        # to their next-cheapest open facility (capacity ignored), then checked by a real assignment.
+        cost = np.where(open_mask[:, None], problem.cost, np.inf)
+        share = best_x
+        candidates = []
+        for i in np.flatnonzero(open_mask & ~forced_open):
+            others = np.delete(cost, i, axis=0)
+            if others.shape[0] == 0:
+                continue
+            served = share[i] > 0
+            alt = others[:, served].min(axis=0) if served.any() else np.array([])
+            if np.isinf(alt).any():
+                continue
+            extra = float((share[i, served] * (alt - cost[i, served])).sum())
+            candidates.append((problem.fixed_cost[i] - extra, i))
+        candidates.sort(reverse=True)
+        capacity_left = problem.capacity[open_mask].sum()
+        for estimate, i in candidates[:5]:
+            if estimate <= 0:
+                break
+            if capacity_left - problem.capacity[i] + _TOL < problem.demand.sum():
+                continue
+            trial = open_mask.copy()
+            trial[i] = False
+            result = _assign(problem, trial)
+            if result is None:
+                continue
+            total = result[0] + problem.fixed_cost[trial].sum()
+            if total < best_total - 1e-9 * abs(best_total):
+                open_mask, best_total, best_x = trial, total, result[1]
+                improved = True
+                break
+    for i in np.flatnonzero(openable & ~open_mask):
+        if deadline and time.perf_counter() > deadline:
+            break
+        trial = open_mask.copy()
+        trial[i] = True
+        result = _assign(problem, trial)
+        if result is not None and result[0] + problem.fixed_cost[trial].sum() < best_total - 1e-9 * abs(best_total):
+            open_mask, best_total, best_x = trial, result[0] + problem.fixed_cost[trial].sum(), result[1]
+    return open_mask, best_x, best_total
+
+
+# ---------------------------------------------------------------------------------------------------
+# Exact model
+
+
+def _build(problem: Problem):
+    """Column-wise sparse arrays of the strong formulation. Columns: y_0..y_{m-1}, then one x per allowed
+    pair. Rows: n assignment rows, m capacity rows, one strong row per pair, one aggregate-capacity row."""
+    m, n = problem.m, problem.n
+    openable = problem.openable()
+    allowed = np.isfinite(problem.cost) & openable[:, None]
+    pair_i, pair_j = np.nonzero(allowed)  # row-major: sorted by facility, then customer
+    k = len(pair_i)
+    demand, capacity = problem.demand, problem.capacity
+    row_capacity = n
+    row_strong = n + m
+    row_total = n + m + k
+    num_row = row_total + 1
+
+    # y_i column: capacity row (-s_i), its strong rows (-1 each), aggregate row (+s_i)
+    pairs_per_fac = np.bincount(pair_i, minlength=m)
+    y_len = pairs_per_fac + 2
+    y_start = np.concatenate(([0], np.cumsum(y_len)))
+    y_nnz = int(y_start[-1])
+    y_index = np.empty(y_nnz, dtype=np.int32)
+    y_value = np.empty(y_nnz)
+    y_index[y_start[:-1]] = row_capacity + np.arange(m)
+    y_value[y_start[:-1]] = -capacity
+    fac_pair_start = np.concatenate(([0], np.cumsum(pairs_per_fac)))
+    # position of the strong entry of pair p inside y's column block
+    pos = y_start[pair_i] + 1 + (np.arange(k) - fac_pair_start[pair_i])
+    y_index[pos] = row_strong + np.arange(k)
+    y_value[pos] = -1.0
+    y_index[y_start[1:] - 1] = row_total
+    y_value[y_start[1:] - 1] = capacity
+
+    # x_p column: assignment row j (1), capacity row i (d_j), strong row p (1)
+    x_index = np.empty((k, 3), dtype=np.int32)
+    x_index[:, 0] = pair_j
+    x_index[:, 1] = row_capacity + pair_i
+    x_index[:, 2] = row_strong + np.arange(k)
+    x_value = np.empty((k, 3))
+    x_value[:, 0] = 1.0
+    x_value[:, 1] = demand[pair_j]
+    x_value[:, 2] = 1.0
+
+    a_start = np.concatenate((y_start[:-1], y_nnz + 3 * np.arange(k + 1))).astype(np.int32)
+    a_index = np.concatenate((y_index, x_index.ravel()))
+    a_value = np.concatenate((y_value, x_value.ravel()))
+
+    col_cost = np.concatenate((problem.fixed_cost, problem.cost[pair_i, pair_j]))
+    col_lower = np.zeros(m + k)
+    col_upper = np.ones(m + k)
+    col_upper[:m] = openable.astype(float)
+    col_lower[:m] = problem.forced_open().astype(float)
+    inf = highspy.kHighsInf
+    row_lower = np.concatenate((np.ones(n), np.full(m + k, -inf), [demand.sum()]))
+    row_upper = np.concatenate((np.ones(n), np.zeros(m + k), [inf]))
+    integrality = np.zeros(m + k, dtype=np.int32)
+    integrality[:m] = 1
+    if problem.single_source:
+        integrality[m:] = 1
+    arrays = dict(
+        num_col=m + k, num_row=num_row, col_cost=col_cost, col_lower=col_lower, col_upper=col_upper,
+        row_lower=row_lower, row_upper=row_upper, a_start=a_start, a_index=a_index, a_value=a_value,
+        integrality=integrality,
+    )
+    return arrays, pair_i, pair_j
+
+
+def _highs_model(arrays):
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    status = h.passModel(
+        arrays["num_col"], arrays["num_row"], len(arrays["a_value"]), int(highspy.MatrixFormat.kColwise),
+        int(highspy.ObjSense.kMinimize), 0.0,
+        arrays["col_cost"], arrays["col_lower"], arrays["col_upper"],
+        arrays["row_lower"], arrays["row_upper"],
+        arrays["a_start"], arrays["a_index"], arrays["a_value"], arrays["integrality"],
+    )
+    if status == highspy.HighsStatus.kError:
+        raise RuntimeError("HiGHS refused the model")
+    return h
+
+
+def _solution_from(problem, y, x_dense, optimal, seconds, method, status=""):
+    open_mask = y > 0.5
+    transport = float((np.where(np.isfinite(problem.cost), problem.cost, 0.0) * x_dense).sum())
+    fixed = float(problem.fixed_cost[open_mask].sum())
+    assignment = []
+    for j in range(problem.n):
+        column = x_dense[:, j]
+        served = np.flatnonzero(column > 1e-7)
+        assignment.append([(int(i), float(column[i])) for i in served[np.argsort(-column[served])]])
+    return Solution(
+        objective=fixed + transport, fixed_cost=fixed, transport_cost=transport,
+        open_facilities=[int(i) for i in np.flatnonzero(open_mask)], assignment=assignment,
+        optimal=optimal, seconds=seconds, method=method, status=status,
+    )
+
+
+Progress = Callable[[str, float, str], None]  # (stage, fraction 0..1, Persian note)
+
+
+def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = True,
+          progress: Progress | None = None, threads: int | None = None) -> Solution:
+    """Heuristic first, then (if `exact`) HiGHS from the heuristic's incumbent.
+
+    `progress` is called with the heuristic result and during the MIP (gap closing). The returned
+    `optimal` is True only when HiGHS reports the model optimal within a relative gap of 1e-9.
+    """
+    started = time.perf_counter()
+    deadline = started + time_limit if time_limit else None
+    check_feasible(problem)
+    if progress:
+        progress("heuristic", 0.05, "جواب سریع (ابتکاری) در حال محاسبه است")
+    greedy = heuristic(problem, deadline=deadline)
+    heuristic_seconds = time.perf_counter() - started
+    first = None
+    if greedy is not None:
+        open_mask, x_dense, _ = greedy
+        first = _solution_from(problem, open_mask.astype(float), x_dense, False, heuristic_seconds, "heuristic")
+        first.heuristic_objective = first.objective
+        first.heuristic_seconds = heuristic_seconds
+    if progress:
+        progress("heuristic_done", 0.2, "جواب سریع آماده است؛ جست‌وجوی جواب دقیق آغاز شد")
+    if not exact:
+        if first is None:
+            raise PlanningError("جواب سریع پیدا نشد؛ اجرای دقیق را امتحان کنید.")
+        return first
+
+    arrays, pair_i, pair_j = _build(problem)
+    h = _highs_model(arrays)
+    h.setOptionValue("mip_rel_gap", 1e-9)
+    h.setOptionValue("mip_abs_gap", 1e-7)
+    if threads:
+        h.setOptionValue("threads", threads)
+    if deadline:
+        h.setOptionValue("time_limit", max(0.1, deadline - time.perf_counter()))
+    if first is not None:
+        values = np.concatenate((open_mask.astype(float), x_dense[pair_i, pair_j]))
+        h.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
+    if progress:
+        last = [0.0]
+
+        def report(event):
+            now = time.perf_counter()
+            if now - last[0] < 0.5:
+                return
+            last[0] = now
+            gap = event.data_out.mip_gap
+            if np.isfinite(gap) and gap < 1:
+                fraction = 0.2 + 0.75 * max(0.0, min(1.0, 1 - gap * 10))
+            else:
+                fraction = 0.25
+            progress("exact", fraction, "جست‌وجوی جواب دقیق")
+
+        h.cbMipInterrupt.subscribe(report)
+    h.run()
+    model_status = h.getModelStatus()
+    seconds = time.perf_counter() - started
+    if model_status == highspy.HighsModelStatus.kInfeasible:
+        raise PlanningError(
+            "با این ظرفیت‌ها، حداکثر مسافت حمل و مراکز اجباری هیچ برنامه شدنی وجود ندارد؛ ظرفیت یا فاصله مجاز "
+            "را افزایش دهید یا مراکز بیشتری را مجاز کنید."
+        )
+    info = h.getInfo()
+    has_solution = info.primal_solution_status == int(highspy.SolutionStatus.kSolutionStatusFeasible)
+    if not has_solution:
+        if first is not None:
+            first.seconds = seconds
+            first.status = h.modelStatusToString(model_status)
+            return first
+        raise PlanningError("در زمان مجاز هیچ جواب شدنی پیدا نشد؛ زمان بیشتری بدهید.")
+    values = np.asarray(h.getSolution().col_value)
+    y = np.round(values[: problem.m])
+    x_dense = np.zeros((problem.m, problem.n))
+    x_dense[pair_i, pair_j] = np.clip(values[problem.m:], 0.0, 1.0)
+    if problem.single_source:
+        x_dense = np.round(x_dense)
+    optimal = model_status == highspy.HighsModelStatus.kOptimal
+    result = _solution_from(problem, y, x_dense, optimal, seconds, "highs", h.modelStatusToString(model_status))
+    result.mip_gap = float(info.mip_gap) if np.isfinite(info.mip_gap) else None
+    if first is not None:
+        result.heuristic_objective = first.objective
+        result.heuristic_seconds = heuristic_seconds
+    if progress:
+        progress("done", 1.0, "جواب دقیق پیدا شد" if optimal else "بهترین جواب در زمان مجاز")
+    return result
