@@ -183,6 +183,7 @@ def _job_context(request, job):
     percent = 100 if job.status == ImportJob.Status.DONE else (int(done * 100 / total) if total else 0)
     return {
         "job": job, "done": done, "total": total, "percent": percent,
+        "period_label": periods.parse(job.period).label if job.period else "",
         "may_confirm": job.status == ImportJob.Status.CHECKED and job.user_id == request.user.pk,
         "dry": job.dry_run_summary, "result": job.summary,
     }
