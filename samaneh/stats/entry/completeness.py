@@ -42,6 +42,7 @@ class ChildRow:
     unit: OrgUnit
     by_period: list  # Tally per period, in the report's period order
     total: Tally = field(default_factory=Tally)
+    unit_count: int = 0
 
 
 @dataclass
@@ -83,6 +84,8 @@ def completeness(*, user, data_set, root, period_list) -> Report:
     report = Report(data_set, root, period_list, [Tally() for _ in period_list], [], {p.id: [] for p in period_list})
     for unit in units:
         row = child_of.get(unit.pk)
+        if row is not None:
+            row.unit_count += 1
         for index, period in enumerate(period_list):
             tallies = [report.by_period[index], report.total]
             if row is not None:

@@ -342,7 +342,7 @@ def completeness(request):
                "data_set": data_set, "breadcrumb": _breadcrumb(root, roots), "report": None, "error": None}
     if data_set is None:
         return render(request, "stats_entry/completeness.html", context)
-    latest = periods.current(data_set.period_type, today).previous()
+    latest = periods.current(data_set.period_type, today)  # the running period too: who is done already
     first = request.GET.get("from") or latest.previous(5 if data_set.period_type != periods.YEARLY else 1).id
     last = request.GET.get("to") or latest.id
     context.update({"first": normalize_digits(first), "last": normalize_digits(last)})
