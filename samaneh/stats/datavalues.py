@@ -189,6 +189,11 @@ def _text(value):
     return "" if value is None else str(value).strip()
 
 
+def _key(value):
+    """A reference as a dict key: strings and numbers as they are, anything else (a list…) as text."""
+    return value if value is None or value.__class__ in (str, int) else str(value)
+
+
 def _in_scope(path, roots):
     for root in roots:
         if path.startswith(root):
@@ -232,26 +237,26 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
             forced_set = data_set
         forced_elements = set(forced_set.set_elements.values_list("data_element_id", flat=True))
 
-    # Metadata for the whole batch, read once.
-    element_refs, unit_refs, coc_refs, period_refs = set(), set(), set(), set()
+    # Metadata for the whole batch, read once: distinct references first, normalised once each.
+    # Each row's references as hashable keys (a list sent where an id belongs becomes its text).
+    refs = []
     for row in rows:
-        element_refs.add(normalize_digits(_text(row.get("dataElement"))))
-        unit_refs.add(normalize_digits(_text(row.get("orgUnit"))))
-        coc = _text(row.get("categoryOptionCombo"))
-        if coc:
-            coc_refs.add(coc)
-        period_refs.add(_text(row.get("period")))
-    elements = _resolve_elements(element_refs - {""}, element_id_scheme)
-    units = _resolve_units(unit_refs - {""}, unit_id_scheme)
+        get = row.get
+        ref = (get("dataElement"), get("period"), get("orgUnit"), get("categoryOptionCombo"))
+        if not all(r is None or r.__class__ is str for r in ref):
+            ref = tuple(_key(r) for r in ref)
+        refs.append(ref)
+    element_raw = {r[0] for r in refs}
+    period_raw = {r[1] for r in refs}
+    unit_raw = {r[2] for r in refs}
+    coc_raw = {r[3] for r in refs}
+    element_norm = {ref: normalize_digits(_text(ref)) for ref in element_raw}
+    unit_norm = {ref: normalize_digits(_text(ref)) for ref in unit_raw}
+    elements = _resolve_elements(set(element_norm.values()) - {""}, element_id_scheme)
+    units = _resolve_units(set(unit_norm.values()) - {""}, unit_id_scheme)
     default_combo_ensure()
-    cocs = _resolve_cocs(coc_refs | {DEFAULT_COC_UID})
+    cocs = _resolve_cocs({_text(ref) for ref in coc_raw} - {""} | {DEFAULT_COC_UID})
     default_coc = cocs[DEFAULT_COC_UID]
-    parsed_periods = {}
-    for ref in period_refs:
-        try:
-            parsed_periods[ref] = periods.parse(ref)
-        except periods.PeriodError as error:
-            parsed_periods[ref] = error
     set_ids = {sid for e in elements.values() for sid in e.set_ids}
     if forced_set is not None:
         set_ids.add(forced_set.pk)
@@ -263,7 +268,13 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
     }
     roots = None if trusted else scope._root_paths(user, Perm.STATS_ENTER)
 
-    # Locks and approvals only matter for (set, period, unit) triples this batch touches; fetched lazily below.
+    parsed_periods = {}
+    for ref in period_raw:
+        try:
+            parsed_periods[ref] = periods.parse(_text(ref))
+        except periods.PeriodError as error:
+            parsed_periods[ref] = error
+    # Locks and approvals only matter for (set, period, unit) triples this batch touches.
     lock_keys, approval_keys = set(), set()
     if not trusted and set_ids:
         period_ids = [p.id for p in parsed_periods.values() if isinstance(p, periods.Period)]
@@ -278,110 +289,140 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
                     ).values_list("data_set_id", "period", "org_unit_id")
                 )
 
-    # Row checks. `pending` maps the value key to what to write (None = delete), last row wins.
-    pending: dict[tuple, tuple | None] = {}
-    repeats = 0
-    for index, row in enumerate(rows):
-        if progress is not None and index and index % PROGRESS_EVERY == 0:
-            progress(index, total)
-        element_ref = normalize_digits(_text(row.get("dataElement")))
-        element = elements.get(element_ref)
+    def check_element_period(element_ref, period_ref):
+        """(element, period, forms to check for locks, forms past their expiry) or (None, conflict…)."""
+        ref = element_norm[element_ref]
+        element = elements.get(ref)
         if element is None:
-            summary.conflict(index, element_ref, f"عنصر داده «{element_ref}» پیدا نشد", E_ELEMENT)
-            continue
-        period_ref = _text(row.get("period"))
-        period = parsed_periods.get(period_ref)
+            return None, ref, f"عنصر داده «{ref}» پیدا نشد", E_ELEMENT
+        period = parsed_periods[period_ref]
         if not isinstance(period, periods.Period):
-            summary.conflict(index, period_ref, str(period), E_PERIOD)
-            continue
-        unit_ref = normalize_digits(_text(row.get("orgUnit")))
-        unit = units.get(unit_ref)
-        if unit is None:
-            summary.conflict(index, unit_ref, f"واحد سازمانی «{unit_ref}» پیدا نشد", E_UNIT)
-            continue
-        unit_id, unit_path = unit
-        if roots is not None and not _in_scope(unit_path, roots):
-            summary.conflict(index, unit_ref, f"واحد سازمانی «{unit_ref}» در حوزه دسترسی ورود داده شما نیست", E_SCOPE)
-            continue
-        coc_ref = _text(row.get("categoryOptionCombo"))
-        coc = cocs.get(coc_ref) if coc_ref else default_coc
-        if coc is None:
-            summary.conflict(index, coc_ref, f"ترکیب گزینه‌های تفکیک «{coc_ref}» پیدا نشد", E_COC)
-            continue
-        if coc[1] != element.combo_id:
-            summary.conflict(
-                index, coc_ref or coc[2], f"ترکیب گزینه «{coc_ref or coc[2]}» از تفکیک‌های «{element.name}» نیست", E_COC
-            )
-            continue
+            return None, _text(period_ref), str(period), E_PERIOD
         if element.feed and not trusted:
-            summary.conflict(
-                index, element.uid, f"«{element.name}» به‌طور خودکار محاسبه می‌شود و دستی وارد نمی‌شود", E_FEED
-            )
-            continue
+            return None, element.uid, f"«{element.name}» به‌طور خودکار محاسبه می‌شود و دستی وارد نمی‌شود", E_FEED
         if forced_set is not None:
             if element.id not in forced_elements:
-                summary.conflict(
-                    index, element.uid, f"«{element.name}» در مجموعه داده «{forced_set.name}» نیست", E_NOT_IN_SET
-                )
-                continue
+                return None, element.uid, f"«{element.name}» در مجموعه داده «{forced_set.name}» نیست", E_NOT_IN_SET
             relevant = (forced_set.pk,)
         else:
             relevant = element.set_ids
+        matching = ()
         if relevant:
-            matching = [sid for sid in relevant if data_sets[sid][2] == period.type]
+            matching = tuple(sid for sid in relevant if data_sets[sid][2] == period.type)
             if not matching:
                 wanted = "، ".join(sorted({periods.PERIOD_TYPE_LABELS[data_sets[s][2]] for s in relevant}))
-                summary.conflict(
-                    index, period.id,
+                return (
+                    None, period.id,
                     f"دوره {period.id} ({periods.PERIOD_TYPE_LABELS[period.type]}) با نوع دوره فرم «{element.name}» "
                     f"({wanted}) نمی‌خواند",
                     E_PERIOD_TYPE,
                 )
-                continue
-        else:
-            matching = []
         if periods.is_future(period, today):
-            summary.conflict(
-                index, period.id, f"دوره {period.label} هنوز نرسیده است؛ برای آینده نمی‌توان داده ثبت کرد", E_FUTURE
-            )
+            return None, period.id, f"دوره {period.label} هنوز نرسیده است؛ برای آینده نمی‌توان داده ثبت کرد", E_FUTURE
+        if trusted:
+            return element, period, period.id, (), ()
+        expired = tuple(
+            sid for sid in matching
+            if data_sets[sid][3] and today > period.end + dt.timedelta(days=data_sets[sid][3])
+        )
+        return element, period, period.id, matching, expired
+
+    def check_unit(unit_ref):
+        ref = unit_norm[unit_ref]
+        unit = units.get(ref)
+        if unit is None:
+            return None, ref, f"واحد سازمانی «{ref}» پیدا نشد", E_UNIT
+        if roots is not None and not _in_scope(unit[1], roots):
+            return None, ref, f"واحد سازمانی «{ref}» در حوزه دسترسی ورود داده شما نیست", E_SCOPE
+        return unit
+
+    def check_coc(element, coc_ref):
+        ref = _text(coc_ref)
+        coc = cocs.get(ref) if ref else default_coc
+        if coc is None:
+            return None, ref, f"ترکیب گزینه‌های تفکیک «{ref}» پیدا نشد", E_COC
+        if coc[1] != element.combo_id:
+            return None, ref or coc[2], f"ترکیب گزینه «{ref or coc[2]}» از تفکیک‌های «{element.name}» نیست", E_COC
+        return coc
+
+    def lock_conflict(element, period, matching, expired, unit_id):
+        approved = [sid for sid in matching if (sid, period.id, unit_id) in approval_keys]
+        if approved:
+            return period.id, f"فرم «{data_sets[approved[0]][1]}» برای {period.label} تأیید شده و قابل تغییر نیست", \
+                E_APPROVED
+        # One open form holding the element is enough; all of them expired and not reopened means locked.
+        if expired and len(expired) == len(matching) and not any(
+            (sid, period.id, unit_id) in lock_keys for sid in expired
+        ):
+            return period.id, f"مهلت ورود داده فرم «{data_sets[matching[0]][1]}» برای {period.label} گذشته و قفل است", \
+                E_EXPIRED
+        return None
+
+    # Row checks, with each check's answer cached per distinct reference (a batch repeats them a lot).
+    # `pending` maps the value key to what to write (None = delete); the last row for a key wins.
+    element_period_cache, unit_cache, coc_cache, value_cache = {}, {}, {}, {}
+    pending: dict[tuple, tuple | None] = {}
+    repeats = 0
+    delete_all = strategy == "DELETE"
+    for index, (row, (element_ref, period_ref, unit_ref, coc_ref)) in enumerate(zip(rows, refs)):
+        if progress is not None and index and index % PROGRESS_EVERY == 0:
+            progress(index, total)
+        get = row.get
+        ep_key = (element_ref, period_ref)
+        checked = element_period_cache.get(ep_key)
+        if checked is None:
+            checked = element_period_cache[ep_key] = check_element_period(element_ref, period_ref)
+        if checked[0] is None:
+            summary.conflict(index, *checked[1:])
             continue
-        if not trusted and matching:
-            approved = [sid for sid in matching if (sid, period.id, unit_id) in approval_keys]
-            if approved:
-                summary.conflict(
-                    index, period.id,
-                    f"فرم «{data_sets[approved[0]][1]}» برای {period.label} تأیید شده و قابل تغییر نیست", E_APPROVED,
-                )
+        element, period, period_id, matching, expired = checked
+        unit = unit_cache.get(unit_ref)
+        if unit is None:
+            unit = unit_cache[unit_ref] = check_unit(unit_ref)
+        if unit[0] is None:
+            summary.conflict(index, *unit[1:])
+            continue
+        unit_id = unit[0]
+        coc_key = (element, coc_ref)
+        coc = coc_cache.get(coc_key)
+        if coc is None:
+            coc = coc_cache[coc_key] = check_coc(*coc_key)
+        if coc[0] is None:
+            summary.conflict(index, *coc[1:])
+            continue
+        if matching and (expired or approval_keys):
+            refused = lock_conflict(element, period, matching, expired, unit_id)
+            if refused is not None:
+                summary.conflict(index, *refused)
                 continue
-            # One open form holding the element is enough; all of them expired and not reopened means locked.
-            open_sets = [
-                sid for sid in matching
-                if not data_sets[sid][3]
-                or today <= period.end + dt.timedelta(days=data_sets[sid][3])
-                or (sid, period.id, unit_id) in lock_keys
-            ]
-            if not open_sets:
-                summary.conflict(
-                    index, period.id,
-                    f"مهلت ورود داده فرم «{data_sets[matching[0]][1]}» برای {period.label} گذشته و قفل است", E_EXPIRED,
-                )
-                continue
-        raw = row.get("value")
-        delete = strategy == "DELETE" or row.get("deleted") in TRUE_FLAGS or _text(raw) == ""
-        key = (element.id, period.id, unit_id, coc[0])
+        raw = get("value")
+        key = (element.id, period_id, unit_id, coc[0])
         if key in pending:
             repeats += 1  # written once (the last row wins); DHIS2 counts the repeats as updates
-        if delete:
+        if delete_all or raw is None or raw == "" or get("deleted") in TRUE_FLAGS:
             pending[key] = None
-        else:
+            continue
+        value_key = (element.id, raw) if raw.__class__ in (str, int, float) else None
+        cleaned = value_cache.get(value_key) if value_key else None
+        if cleaned is None:
             try:
-                text, numeric = clean_value(element, raw)
+                cleaned = clean_value(element, raw)
             except InvalidValue as error:
-                summary.conflict(index, element.uid, str(error), E_VALUE)
+                cleaned = error
+            except Exception:  # a list or object where a value belongs
+                cleaned = InvalidValue(f"مقدار «{element.name}» باید عدد یا متن باشد")
+            if value_key:
+                value_cache[value_key] = cleaned
+        if cleaned.__class__ is not tuple:
+            if isinstance(cleaned, InvalidValue) and not _text(raw):
+                pending[key] = None  # only blanks: a delete, like an empty value
                 continue
-            comment = normalize_text(_text(row.get("comment")))[:5000]
-            follow_up = row.get("followup", row.get("followUp")) in TRUE_FLAGS
-            pending[key] = (text, numeric, comment, follow_up)
+            summary.conflict(index, element.uid, str(cleaned), E_VALUE)
+            continue
+        comment = get("comment")
+        comment = normalize_text(_text(comment))[:5000] if comment else ""
+        follow_up = get("followup", get("followUp")) in TRUE_FLAGS
+        pending[key] = (cleaned[0], cleaned[1], comment, follow_up)
     if progress is not None:
         progress(total, total)
 
