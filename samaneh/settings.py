@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "samaneh.web.context_processors.menu",
             ],
             "builtins": ["samaneh.core.templatetags.persian"],
         },

@@ -27,6 +27,13 @@ def dashboard(request):
     can_import_dehyaris = bool(rows or user.is_superuser) and scope.units(user, Perm.IMPORT_DEHYARIS).exists()
     can_supervise = bool(rows or user.is_superuser) and scope.units(user, Perm.CASE_SUPERVISE).exists()
     can_handle_cases = bool(rows or user.is_superuser) and scope.units(user, Perm.CASE_VIEW).exists()
+    can = {}
+    for key, permission in (
+        ("stats_view", Perm.STATS_VIEW), ("stats_enter", Perm.STATS_ENTER), ("it_edit", Perm.IT_PROFILE_EDIT),
+        ("it_review", Perm.IT_REVIEW), ("it_reports", Perm.IT_REPORTS), ("landfills_view", Perm.LANDFILL_VIEW),
+        ("landfills_edit", Perm.LANDFILL_EDIT), ("landfills_plan", Perm.LANDFILL_PLAN),
+    ):
+        can[key] = bool(rows or user.is_superuser) and bool(scope.roots(user, permission))
     return render(
         request,
         "web/dashboard.html",
@@ -36,5 +43,6 @@ def dashboard(request):
             "can_import_dehyaris": can_import_dehyaris,
             "can_supervise": can_supervise,
             "can_handle_cases": can_handle_cases,
+            "can": can,
         },
     )
