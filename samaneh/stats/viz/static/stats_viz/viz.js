@@ -6,7 +6,7 @@
   var rtl = document.documentElement.dir === "rtl";
   var numberFormat = new Intl.NumberFormat(rtl ? "fa-IR" : "en-US", { maximumFractionDigits: 2 });
   var fmt = function (v) { return v === null || v === undefined || v === "" ? "—" : numberFormat.format(v); };
-  var COLOURS = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"];
+  var COLOURS = ["#c6dbef", "#9ecae1", "#4292c6", "#2171b5", "#08306b"];
   var PALETTE = ["#2b6cb0", "#dd6b20", "#38a169", "#d53f8c", "#805ad5", "#319795", "#d69e2e", "#e53e3e"];
 
   function read(el) { return JSON.parse(document.getElementById(el.dataset.source).textContent); }
