@@ -448,8 +448,14 @@ def supervisory(request):
         return pdf_response(render_pdf("itgov/supervisory_pdf.html", data), f"supervisory-{year}.pdf")
     return render(request, "itgov/supervisory.html", {
         **data, "breadcrumb": root.ancestors(), "date_error": date_error,
+        # Province-wide lists run to thousands of lines: the page shows the first ones, Excel has them all.
+        "rows_shown": data["rows"][:HTML_LIST_LIMIT], "missing_shown": data["missing"][:HTML_LIST_LIMIT],
+        "list_limit": HTML_LIST_LIMIT,
         "date_text": format_jalali(data["report_date"]),
     }, status=400 if date_error else 200)
+
+
+HTML_LIST_LIMIT = 500
 
 
 def _supervisory_sheets(data):
