@@ -6,7 +6,7 @@ from samaneh.accounts.roles import Perm
 from samaneh.geo import scope
 from samaneh.geo.selectors import unit_children
 from samaneh.stats import periods
-from samaneh.stats.models import DataElement, DataSet, DataValue, Indicator
+from samaneh.stats.models import CompleteRegistration, DataElement, DataSet, Indicator
 from samaneh.stats.viz.models import Dashboard, SavedVisualization
 
 # DHIS2 levels (country 1 … village 6) offered in the unit picker, with Persian names.
@@ -53,14 +53,14 @@ def period_choices(period_type, year):
 
 
 def recent_data_sets(user, limit=8):
-    """Data sets with values stored in the viewer's scope, most recently updated first."""
+    """Data sets assigned to units in the viewer's scope, with how many of those units report and the
+    latest form one of them marked complete (completions are few; values can be millions)."""
     units = scope.units(user, Perm.STATS_VIEW)
-    sets = (DataSet.objects.filter(organisation_units__in=units).distinct()
-            .prefetch_related("data_elements").order_by("-last_updated")[:limit])
+    sets = DataSet.objects.filter(organisation_units__in=units).distinct().order_by("-last_updated")[:limit]
     result = []
     for data_set in sets:
-        values = DataValue.objects.filter(data_element__in=data_set.data_elements.all(), org_unit__in=units)
-        latest = values.order_by("-last_updated").values_list("period", "last_updated").first()
+        latest = (CompleteRegistration.objects.filter(data_set=data_set, org_unit__in=units)
+                  .order_by("-period", "-completed_at").values_list("period", "completed_at").first())
         result.append({
             "data_set": data_set,
             "units": data_set.organisation_units.filter(pk__in=units).count(),
