@@ -38,7 +38,6 @@ outside it (or unknown) is refused with a Persian error that never tells which o
 """
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -105,6 +104,8 @@ def _header(name, column, value_type="TEXT", meta=True):
 
 
 def _format(number, decimals):
+    if float(number).is_integer() and abs(number) < 1e15:
+        return str(int(number))
     rounded = round(number, decimals)
     if rounded == int(rounded) and abs(rounded) < 1e15:
         return str(int(rounded))
@@ -162,9 +163,10 @@ def _resolve_dx(items, display_property):
         element_uids.add(uid)
         if coc:
             coc_uids.add(coc)
-    elements = {e.uid: e for e in DataElement.objects.filter(uid__in=element_uids)}
-    indicators = {i.uid: i for i in Indicator.objects.filter(uid__in=element_uids)}
-    cocs = {c.uid: c for c in CategoryOptionCombo.objects.filter(uid__in=coc_uids)}
+    elements = {e.uid: e for e in DataElement.objects.filter(uid__in=element_uids).order_by()}
+    missing = element_uids - elements.keys()
+    indicators = {i.uid: i for i in Indicator.objects.filter(uid__in=missing).order_by()} if missing else {}
+    cocs = {c.uid: c for c in CategoryOptionCombo.objects.filter(uid__in=coc_uids).order_by()} if coc_uids else {}
     short = display_property == "SHORTNAME"
     out = []
     for item, uid, coc_uid in wanted:
@@ -349,11 +351,10 @@ def _fetch_summary(element_ids, period_ids, units_by_level):
             for unit_chunk in _chunks(units):
                 cursor.execute(
                     f"""SELECT data_element_id, org_unit_id, period, category_option_combo_id,
-                               SUM(total), SUM(count), MIN(minimum), MAX(maximum)
+                               total, count, minimum, maximum
                         FROM stats_analytics_aggregate
                         WHERE data_element_id IN ({_in(element_ids)}) AND level = %s
-                          AND org_unit_id IN ({_in(unit_chunk)}) AND period IN ({_in(period_ids)})
-                        GROUP BY data_element_id, org_unit_id, period, category_option_combo_id""",
+                          AND org_unit_id IN ({_in(unit_chunk)}) AND period IN ({_in(period_ids)})""",
                     [*element_ids, level, *unit_chunk, *period_ids],
                 )
                 rows.extend(cursor.fetchall())
@@ -361,28 +362,22 @@ def _fetch_summary(element_ids, period_ids, units_by_level):
 
 
 # ----------------------------------------------------------------------------------- aggregation
-class _Stats:
-    __slots__ = ("total", "count", "minimum", "maximum")
+def _merge(acc, key, total, count, minimum, maximum):
+    """acc[key] = [total, count, minimum, maximum], merged (plain lists: this runs once per summary row)."""
+    stats = acc.get(key)
+    if stats is None:
+        acc[key] = [total, count, minimum, maximum]
+        return
+    stats[0] += total
+    stats[1] += count
+    if minimum < stats[2]:
+        stats[2] = minimum
+    if maximum > stats[3]:
+        stats[3] = maximum
 
-    def __init__(self):
-        self.total, self.count, self.minimum, self.maximum = 0.0, 0, math.inf, -math.inf
 
-    def add(self, total, count, minimum, maximum):
-        self.total += total
-        self.count += count
-        self.minimum = min(self.minimum, minimum)
-        self.maximum = max(self.maximum, maximum)
-
-    def result(self, kind):
-        if not self.count:
-            return None
-        if kind == AggregationType.AVERAGE:
-            return self.total / self.count
-        if kind == AggregationType.MIN:
-            return self.minimum
-        if kind == AggregationType.MAX:
-            return self.maximum
-        return self.total
+# Which slot of [total, count, minimum, maximum] answers each aggregation type (AVERAGE divides 0 by 1).
+_SLOT = {AggregationType.SUM: 0, AggregationType.MIN: 2, AggregationType.MAX: 3, AggregationType.AVERAGE: 0}
 
 
 @dataclass
@@ -440,7 +435,7 @@ def _period_keys(pe_groups, with_weeks):
 
 
 def _stat(elements, dirty, kinds, wanted_cocs, pe_groups, ou_groups, out):
-    acc = defaultdict(_Stats)
+    acc = {}
     summary_ok = not any(p.type == periods.WEEKLY for g in pe_groups for p in g.periods)
     clean = [e.pk for e in elements if e.pk not in dirty] if summary_ok else []
     live = [e.pk for e in elements if e.pk not in clean]
@@ -449,14 +444,17 @@ def _stat(elements, dirty, kinds, wanted_cocs, pe_groups, ou_groups, out):
     summary_units = {pk: u for pk, u in all_units.items() if u.level in SUMMARY_LEVELS}
     below_units = {pk: u for pk, u in all_units.items() if u.level not in SUMMARY_LEVELS}
 
-    def add(element_id, coc_id, pe_keys, ou_keys, stats):
-        cocs = wanted_cocs[element_id]
+    targets = {}
+
+    def add(element_id, coc_id, pe_keys, ou_keys, total, count, minimum, maximum):
+        combos = targets.get((element_id, coc_id))
+        if combos is None:
+            cocs = wanted_cocs[element_id]
+            combos = targets[(element_id, coc_id)] = [c for c in (None, coc_id) if c in cocs]
         for pe_key in pe_keys:
             for ou_key in ou_keys:
-                if None in cocs:
-                    acc[(element_id, None, pe_key, ou_key)].add(*stats)
-                if coc_id in cocs:
-                    acc[(element_id, coc_id, pe_key, ou_key)].add(*stats)
+                for target in combos:
+                    _merge(acc, (element_id, target, pe_key, ou_key), total, count, minimum, maximum)
 
     if clean and summary_units:
         pkeys = _period_keys(pe_groups, with_weeks=False)
@@ -466,7 +464,7 @@ def _stat(elements, dirty, kinds, wanted_cocs, pe_groups, ou_groups, out):
         for element_id, unit_pk, period, coc_id, total, count, minimum, maximum in _fetch_summary(
             clean, sorted(pkeys), by_level
         ):
-            add(element_id, coc_id, pkeys[period], unit_keys[unit_pk], (total, count, minimum, maximum))
+            add(element_id, coc_id, pkeys[period], unit_keys[unit_pk], total, count, minimum, maximum)
     live_jobs = []
     if clean and below_units:
         live_jobs.append((clean, below_units))
@@ -486,11 +484,12 @@ def _stat(elements, dirty, kinds, wanted_cocs, pe_groups, ou_groups, out):
                 if ou_keys is None:
                     ou_keys = [k for a in path.strip(".").split(".") if int(a) in wanted for k in unit_keys[int(a)]]
                     reach[unit_pk] = ou_keys
-                add(element_id, coc_id, pkeys[period], ou_keys, (numeric, 1, numeric, numeric))
-    for (element_id, coc_id, pe_key, ou_key), stats in acc.items():
-        value = stats.result(kinds[element_id])
-        if value is not None:
-            out[(element_id, coc_id, pe_key, ou_key)] = value
+                add(element_id, coc_id, pkeys[period], ou_keys, numeric, 1, numeric, numeric)
+    slots = {e.pk: (_SLOT[kinds[e.pk]], kinds[e.pk] == AggregationType.AVERAGE) for e in elements}
+    for key, stats in acc.items():
+        if stats[1]:
+            slot, average = slots[key[0]]
+            out[key] = stats[0] / stats[1] if average else stats[slot]
 
 
 def _last(elements, wanted_cocs, pe_groups, ou_groups, out):
@@ -656,29 +655,48 @@ def analytics_query(*, user, dx, pe, ou, filters=None, rows=None, columns=None, 
         headers += [_header(n, c, "NUMBER", meta=False)
                     for n, c in (("numerator", "Numerator"), ("denominator", "Denominator"), ("factor", "Factor"))]
     dx_groups = [(item.id, [item]) for item in dx_items] if "dx" in dims else [(None, dx_items)]
+    dx_in, pe_in, ou_in = ("dx" in dims), ("pe" in dims), ("ou" in dims)
     result_rows, cells = [], {}
     for dx_key, group_items in dx_groups:
+        # One plain element (the common case, and the big one): a dict lookup per cell, nothing more.
+        plain = group_items[0].element if len(group_items) == 1 and not include_num_den else None
+        plain_coc = group_items[0].coc.pk if plain and group_items[0].coc else None
         for pe_group in pe_groups:
+            pe_key = pe_group.key
             for ou_group in ou_groups:
-                parts = [item_value(item, pe_group.key, ou_group.key) for item in group_items]
-                present = [p for p in parts if p[0] is not None]
-                if not present:
-                    continue
-                if len(group_items) == 1:
-                    value, numerator, denominator, factor = present[0]
-                    decimals = decimals_of(group_items[0])
-                else:  # dx as a filter over several items: their values add up
-                    numbers = [p[0] for p in present if not isinstance(p[0], str)]
-                    if not numbers:
+                ou_key = ou_group.key
+                if plain is not None:
+                    value = values.get((plain.pk, plain_coc, pe_key, ou_key))
+                    if value is None:
                         continue
-                    value, numerator, denominator, factor = sum(numbers), None, None, None
-                    decimals = max(decimals_of(i) for i in group_items)
-                cells[(dx_key, pe_group.key, ou_group.key)] = value
-                row = [key for name, key in (("dx", dx_key), ("pe", pe_group.key), ("ou", ou_group.key))
-                       if name in dims]
+                    if not isinstance(value, str):
+                        value = round(value, ELEMENT_DECIMALS)
+                    extra = ()
+                    decimals = ELEMENT_DECIMALS
+                else:
+                    parts = [item_value(item, pe_key, ou_key) for item in group_items]
+                    present = [p for p in parts if p[0] is not None]
+                    if not present:
+                        continue
+                    if len(group_items) == 1:
+                        value, numerator, denominator, factor = present[0]
+                        decimals = decimals_of(group_items[0])
+                    else:  # dx as a filter over several items: their values add up
+                        numbers = [p[0] for p in present if not isinstance(p[0], str)]
+                        if not numbers:
+                            continue
+                        value, numerator, denominator, factor = sum(numbers), None, None, None
+                        decimals = max(decimals_of(i) for i in group_items)
+                    extra = (numerator, denominator, factor) if include_num_den else ()
+                cells[(dx_key, pe_key, ou_key)] = value
+                row = [dx_key] if dx_in else []
+                if pe_in:
+                    row.append(pe_key)
+                if ou_in:
+                    row.append(ou_key)
                 row.append(value if isinstance(value, str) else _format(value, decimals))
-                if include_num_den:
-                    row += ["" if x is None else _format(x, 10) for x in (numerator, denominator, factor)]
+                if extra:
+                    row += ["" if x is None else _format(x, 10) for x in extra]
                 result_rows.append(row)
 
     meta_items = {name: {"name": DIMENSION_NAMES[name]} for name in DIMENSIONS}
