@@ -74,3 +74,21 @@ def test_pivot_swap_chart_and_map(page, screenshot, officer, live_tree):
     page.locator(".leaflet-tooltip").wait_for()
     assert re.search(r"[۰-۹]", page.locator(".leaflet-tooltip").inner_text())
     screenshot("stats-map")
+
+
+def test_demo_dashboard_for_a_provincial_officer(page, screenshot, live_tree):
+    from samaneh.stats.viz.demo import create_demo_dashboard
+
+    demo = UserFactory(username="demo-stats", first_name="کارشناس", last_name="آمار استان")
+    RoleFactory(user=demo, role=Role.STATISTICS_OFFICER, org_unit=live_tree["p1"])
+    board = create_demo_dashboard()
+    staff_login(page, demo)
+    page.goto(reverse("stats_viz:home"))
+    page.get_by_role("link", name=board.name).click()
+    page.locator(".dashboard-item").first.wait_for()
+    assert page.locator(".dashboard-item").count() == 5
+    assert page.locator(".out-of-scope").count() == 0
+    page.locator(".viz-map[data-ready='1']").wait_for()
+    assert page.locator(".viz-chart canvas").count() == 3
+    assert "کرج" in page.locator("table.pivot-table").inner_text()
+    screenshot("stats-dashboard")

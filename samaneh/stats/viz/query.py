@@ -217,7 +217,13 @@ class Pivot:
     has_grand_total: bool = False
 
     def label(self, key):
-        return " / ".join(self.names.get(item, item) for item in key) if key else _("مقدار")
+        return " / ".join(self.names.get(item, item) for item in key) if key else self.value_name()
+
+    def value_name(self):
+        """What the single value column holds: the data named in the filter, or just «value»."""
+        if "dx" in self.query.filters:
+            return "، ".join(self.names.get(item, item) for item in self.query.dx)
+        return _("مقدار")
 
     def value(self, row_key, column_key):
         return self.cells.get((row_key, column_key))
@@ -287,7 +293,7 @@ def build_pivot(*, user, query, today=None):
     values, meta = engine_run(user=user, query=query, dims=dims, filter_dims=query.filters, today=today)
     items = {dim: _dimension_items(query, meta, dim) for dim in dims}
     names = _names(meta)
-    _fill_names(names, items)
+    _fill_names(names, {"dx": query.dx, **items})
     row_keys = _combinations([items[d] for d in query.rows])
     column_keys = _combinations([items[d] for d in query.columns])
     row_width = len(query.rows)
@@ -374,7 +380,7 @@ def chart_data(pivot, kind):
     series = []
     for column in pivot.column_keys:
         series.append({
-            "name": pivot.label(column) if column else _("مقدار"),
+            "name": pivot.label(column),
             "data": [_plain(pivot.cells.get((r, column))) for r in pivot.row_keys],
         })
     if kind == "pie":

@@ -174,3 +174,20 @@ def test_query_round_trips_through_json(stats):
     with pytest.raises(QueryError) as refused:
         VizQuery.from_json({"dx": [REV_FEES], "pe": MONTHS, "ou": ["USER_ORGUNIT"], "rows": ["ou"]})
     assert "هر یک از داده، دوره و واحد باید دقیقاً یک جا در چیدمان داشته باشد." in refused.value.messages
+
+
+def test_charts_take_the_same_answer(stats, national):
+    from samaneh.stats.viz.query import chart_data
+
+    units = [uid(stats["p1"]), uid(stats["p2"])]
+    pivot = build_pivot(user=national, query=query([REV_FEES], units, rows=("pe",), columns=("ou",)))
+    column = chart_data(pivot, "column")
+    assert column["categories"] == ["فروردین ۱۴۰۵", "اردیبهشت ۱۴۰۵", "خرداد ۱۴۰۵"]
+    assert [s["name"] for s in column["series"]] == ["البرز", "کرمان"]
+    assert column["series"][1]["data"] == [pytest.approx(pivot.value((pe,), (units[1],))) for pe in MONTHS]
+    pie = chart_data(build_pivot(user=national, query=query([REV_FEES], units, columns=(), filters=("dx", "pe"))),
+                     "pie")
+    assert pie["title"] == "درآمد عوارض (میلیون ریال)"
+    by_name = {slice_["name"]: slice_["value"] for slice_ in pie["data"]}
+    totals = build_pivot(user=national, query=query([REV_FEES], units)).row_totals
+    assert by_name["البرز"] == pytest.approx(totals[(units[0],)])
