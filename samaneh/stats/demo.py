@@ -113,7 +113,7 @@ def demo_units():
         from django.db.models import Q
 
         cities = cities.filter(Q(path__startswith=province.path) | Q(path__startswith=tehran.path))
-    return list(cities.order_by("path"))
+    return list(cities.select_related("parent").order_by("path"))
 
 
 @transaction.atomic
@@ -165,20 +165,28 @@ def create_demo_metadata(units):
     return sets
 
 
-def _population(unit):
-    # A steady size per municipality: a few large cities, many small towns (log-uniform 5k–500k).
+# The two provincial capitals at their 1395 (2016) census size; other towns are drawn below.
+CENSUS_1395 = {"تهران": 8_693_706, "کرج": 1_592_492}
+
+
+def _population(unit, county_name):
+    """A steady size per municipality: the capitals as counted, county seats (the town named like its
+    county) 30k–400k, other towns 3k–60k (log-uniform)."""
+    if unit.name in CENSUS_1395 and unit.name == county_name:
+        return CENSUS_1395[unit.name]
     rng = random.Random(f"pop-{unit.pk}")
-    return int(math.exp(rng.uniform(math.log(5_000), math.log(500_000))))
+    low, high = (30_000, 400_000) if unit.name == county_name else (3_000, 60_000)
+    return int(math.exp(rng.uniform(math.log(low), math.log(high))))
 
 
-def _monthly_rows(unit, period):
+def _monthly_rows(unit, period, population):
     rng = random.Random(f"{unit.pk}-{period.id}")
     uid = org_unit_uid(unit)
     months_since = (period.year - 1400) * 12 + period.number
-    population = int(_population(unit) * (1 + 0.001 * months_since))
+    population = int(population * (1 + 0.001 * months_since))
     # Fees peak in spring (building season) and at year end (collection drives).
     season = {1: 1.2, 2: 1.25, 3: 1.15, 12: 1.3}.get(period.number, 1.0)
-    revenue = round(population * rng.uniform(0.5, 1.3) * season / 10, 1)
+    revenue = round(population * rng.uniform(2.0, 5.0) * season, 1)
     expenditure = round(revenue * rng.uniform(0.7, 1.2), 1)
     if rng.random() < 0.03:  # a few months spent far beyond income: the expenditure rule fires
         expenditure = round(revenue * rng.uniform(2.2, 3.0), 1)
@@ -200,17 +208,16 @@ def _monthly_rows(unit, period):
             for code, value in values.items()]
 
 
-def _yearly_rows(unit, period, female, male):
+def _yearly_rows(unit, period, population, female, male):
     rng = random.Random(f"{unit.pk}-{period.id}")
     uid = org_unit_uid(unit)
-    population = _population(unit)
     permanent = max(4, int(population / 1500 * rng.uniform(0.6, 1.4)))
     contract = int(permanent * rng.uniform(0.8, 2.6))
     if rng.random() < 0.1:
         contract = permanent * 3 + rng.randint(1, 20)
     rows = [
         {"dataElement": UID["BUDGET_APPROVED"], "period": period.id, "orgUnit": uid,
-         "value": str(round(population * rng.uniform(9, 16), 1))},
+         "value": str(round(population * rng.uniform(30, 70), 1))},
         {"dataElement": UID["GREEN_PER_CAPITA"], "period": period.id, "orgUnit": uid,
          "value": str(round(rng.uniform(3, 18), 1))},
         {"dataElement": UID["HAS_IT_UNIT"], "period": period.id, "orgUnit": uid,
@@ -257,14 +264,17 @@ def create_demo_stats(today=None):
     today = today or timezone.localdate()
     units = demo_units()
     sets = create_demo_metadata(units)
+    counties = dict(OrgUnit.objects.filter(pk__in=[u.parent.parent_id for u in units if u.parent_id]).values_list(
+        "pk", "name"))
+    population = {u.pk: _population(u, counties.get(u.parent.parent_id) if u.parent_id else None) for u in units}
     female, male = _gender_combo().option_combos.order_by("sort_order")
     this_month = periods.current(periods.MONTHLY, today)
     months = [this_month.previous(i) for i in range(24, 0, -1)]
     this_year = periods.current(periods.YEARLY, today)
     years = [this_year.previous(2), this_year.previous(1)]
     for data_set, period_list, build in (
-        (sets[periods.MONTHLY], months, lambda u, p: _monthly_rows(u, p)),
-        (sets[periods.YEARLY], years, lambda u, p: _yearly_rows(u, p, female, male)),
+        (sets[periods.MONTHLY], months, lambda u, p: _monthly_rows(u, p, population[u.pk])),
+        (sets[periods.YEARLY], years, lambda u, p: _yearly_rows(u, p, population[u.pk], female, male)),
     ):
         probe = data_set.set_elements.order_by("sort_order").first().data_element
         done = set(DataValue.objects.filter(data_element=probe, period__in=[p.id for p in period_list])

@@ -218,9 +218,11 @@ def test_reviewers_from_another_province_see_nothing(client, monthly, tree, this
 
     kerman = RoleFactory(role=Role.PROVINCE_REVIEWER, org_unit=tree["p2"]).user
     client.force_login(kerman)
-    for name in ("form", "approve", "reopen", "complete"):
+    for name in ("form", "value", "complete", "uncomplete", "approve", "unapprove", "reopen"):
         method = client.get if name == "form" else client.post
-        assert method(url(name, monthly, tree["city1"], this_month)).status_code == 404
+        assert method(url(name, monthly, tree["city1"], this_month)).status_code == 404, name
+    assert org_unit_uid(tree["city1"]) not in client.get(
+        reverse("stats_entry:home"), {"data_set": monthly.uid}).content.decode()
 
 
 def test_a_citizen_has_no_entry_page(client, tree, monthly):
