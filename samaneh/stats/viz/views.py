@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
@@ -48,28 +48,22 @@ def stats_view_required(view):
     return wrapper
 
 
-def _link(name, fallback):
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return fallback
-
-
 @stats_view_required
 def home(request):
     roots = selectors.scope_roots(request.user)
     actions = [
         (_("ورود داده"), _("فرم‌های ماهانه و سالانه را برای واحدهای خود پر کنید و کامل اعلام کنید."),
-         _link("stats_entry:index", "/stats/data/")),
+         reverse("stats_entry:home")),
         (_("بارگذاری از اکسل یا CSV"), _("قالب هر فرم را بگیرید، پر کنید و بارگذاری کنید؛ اول پیش‌نمایش."),
-         _link("stats_io:index", "/stats/import/")),
+         reverse("stats_io:index")),
         (_("جدول محوری"), _("داده و شاخص، دوره و واحد را برگزینید؛ سطر و ستون را جابه‌جا کنید؛ خروجی اکسل."),
          reverse("stats_viz:pivot")),
         (_("نمودار"), _("ستونی، خطی یا دایره‌ای از همان پرس‌وجو."), reverse("stats_viz:chart")),
         (_("نقشه استان‌ها"), _("نقشه رنگی استان‌ها با راهنمای طبقه‌ها."), reverse("stats_viz:map")),
         (_("داشبوردها"), _("نماهای ذخیره‌شده را کنار هم بچینید."), reverse("stats_viz:dashboards")),
         (_("گزارش کامل بودن"), _("چه کسانی فرم‌ها را به‌موقع فرستاده‌اند و چه کسانی نه."),
-         _link("stats_entry:completeness", _link("stats_analytics:completeness", "/stats/data/"))),
+         reverse("stats_entry:completeness")),
+        (_("قواعد اعتبارسنجی"), _("ناسازگاری‌های داده‌های واحدها را بیابید."), reverse("stats_entry:validation")),
     ]
     return render(request, "stats_viz/home.html", {
         "roots": roots,

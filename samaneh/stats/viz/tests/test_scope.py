@@ -44,7 +44,9 @@ def test_home_names_the_scope_and_the_data_sets(client, stats, county_officer):
     html = client.get(reverse("stats_viz:home")).content.decode()
     assert "رفسنجان" in html
     assert "فرم ماهانه عملکرد شهرداری" in html
-    for path in ("/stats/data/", "/stats/import/", reverse("stats_viz:pivot"), reverse("stats_viz:map")):
+    for path in (reverse("stats_entry:home"), reverse("stats_io:index"), reverse("stats_entry:completeness"),
+                 reverse("stats_viz:pivot"), reverse("stats_viz:chart"), reverse("stats_viz:map"),
+                 reverse("stats_viz:dashboards")):
         assert f'href="{path}' in html
 
 
@@ -122,3 +124,11 @@ def test_boundaries_are_public_cached_and_gzip_friendly(client, stats):
     again = client.get(reverse("stats_viz:boundaries", args=["province"]), HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
     assert client.get(reverse("stats_viz:boundaries", args=["county"])).status_code == 404
+
+
+def test_no_tile_layer_unless_the_setting_names_one(client, stats, national, settings):
+    client.force_login(national)
+    data = params(REV_FEES, MONTHS, ["USER_ORGUNIT"])
+    assert 'data-tiles=""' in client.get(reverse("stats_viz:map"), data).content.decode()
+    settings.MAP_TILE_URL = "https://tiles.example.ir/{z}/{x}/{y}.png"
+    assert 'data-tiles="https://tiles.example.ir/{z}/{x}/{y}.png"' in client.get(reverse("stats_viz:map"), data).content.decode()
