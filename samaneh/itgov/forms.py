@@ -26,9 +26,10 @@ class _SectionForm(PersianFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            # The model's counts are positive integers: Django's min_value check runs with our message.
+            # The model's counts are positive integers: Django's min_value check runs with our message. A text
+            # box, not type=number: browsers refuse Persian digits typed into a number input.
             if isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField):
-                field.widget.attrs.update({"inputmode": "numeric"})
+                field.widget = forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"})
                 field.error_messages.update(_count_messages(field.label))
 
 
@@ -41,6 +42,7 @@ class HardwareForm(_SectionForm):
 class ManagementForm(_SectionForm):
     it_budget_share = forms.DecimalField(
         label=_("سهم فناوری اطلاعات از بودجه (درصد)"), min_value=0, max_value=100, decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
         error_messages={"min_value": _("«سهم فناوری اطلاعات از بودجه» نمی‌تواند منفی باشد."),
                         "max_value": _("«سهم فناوری اطلاعات از بودجه» درصد است و از ۱۰۰ بیشتر نمی‌شود."),
                         "invalid": _("«سهم فناوری اطلاعات از بودجه» باید عدد باشد.")})
