@@ -83,8 +83,6 @@ def _table_ddl(cursor, vendor):
 
 def _load(duck, connection, workdir):
     vendor = connection.vendor
-    select = (f"SELECT data_element_id, period, org_unit_id, category_option_combo_id, n::VARCHAR, n::DOUBLE, '', "
-              f"false, 'bench', '{STAMP}', '{STAMP}' FROM v")
     with connection.cursor() as cursor:
         drops, creates = _table_ddl(cursor, vendor)
         for statement in drops:
@@ -92,18 +90,21 @@ def _load(duck, connection, workdir):
     raw = connection.connection
     if vendor == "sqlite":
         raw.execute("PRAGMA synchronous = OFF")
-        result = duck.execute(select)
-        marks = ", ".join("?" * len(COLUMNS))
-        sql = f"INSERT INTO stats_datavalue ({', '.join(COLUMNS)}) VALUES ({marks})"
+        # Five columns cross from DuckDB; the text value and the constants are made by SQLite itself.
+        result = duck.execute("SELECT data_element_id, period, org_unit_id, category_option_combo_id, n FROM v")
+        sql = (f"INSERT INTO stats_datavalue ({', '.join(COLUMNS)}) "
+               f"VALUES (?1, ?2, ?3, ?4, CAST(?5 AS TEXT), ?5, '', 0, 'bench', '{STAMP}', '{STAMP}')")
+        raw.execute("BEGIN")  # Django keeps the connection in autocommit: one transaction, not one per row
         while True:
             batch = result.fetchmany(200_000)
             if not batch:
                 break
             raw.executemany(sql, batch)
-        raw.commit()
+        raw.execute("COMMIT")
     else:
         csv_path = Path(workdir) / "values.csv"
-        duck.execute(f"COPY ({select}) TO '{csv_path}' (FORMAT csv, HEADER false)")
+        duck.execute(f"""COPY (SELECT data_element_id, period, org_unit_id, category_option_combo_id, n::VARCHAR, n::DOUBLE,
+                                 '', false, 'bench', '{STAMP}', '{STAMP}' FROM v) TO '{csv_path}' (FORMAT csv)""")
         with raw.cursor() as cursor:
             with cursor.copy(f"COPY stats_datavalue ({', '.join(COLUMNS)}) FROM STDIN (FORMAT csv)") as copy:
                 with open(csv_path, "rb") as handle:

@@ -41,12 +41,13 @@ class Aggregate(models.Model):
         ]
 
 
-class UnitAncestor(models.Model):
-    """(unit, its ancestor-or-self at a summary level): the join that files a value under its county,
-    province and country."""
+class SummaryUnit(models.Model):
+    """Where a value stored at `unit_id` enters the summary: its deepest ancestor-or-self at a summary level
+    (a city's county, a province itself). The refresh files values there, then rolls counties up into
+    provinces and provinces into the country, so each stored value is read once, not once per level."""
 
-    unit_id = models.IntegerField(db_index=True)
-    ancestor_id = models.IntegerField()
+    unit_id = models.IntegerField(primary_key=True)
+    home_id = models.IntegerField()
     level = models.SmallIntegerField()
 
 

@@ -8,13 +8,12 @@ from django.db import connection, transaction
 
 from samaneh.geo.models import OrgUnit
 from samaneh.stats import periods
-from samaneh.stats.analytics.models import HIERARCHY_CHANGED, SUMMARY_LEVELS, DirtyElement, UnitAncestor
+from samaneh.stats.analytics.models import HIERARCHY_CHANGED, SUMMARY_LEVELS, DirtyElement, SummaryUnit
 from samaneh.stats.models import DataElement
 
 ELEMENTS_PER_STATEMENT = 8
 
-_COLUMNS = """(data_element_id, category_option_combo_id, period, org_unit_id, level, total, count, minimum, maximum)"""
-_STATS = "SUM(dv.numeric), COUNT(*), MIN(dv.numeric), MAX(dv.numeric)"
+_COLUMNS = "(data_element_id, category_option_combo_id, period, org_unit_id, level, total, count, minimum, maximum)"
 
 
 @dataclass
@@ -25,33 +24,30 @@ class RefreshReport:
     hierarchy_rebuilt: bool
 
 
-def _ancestors_rebuild(full):
-    """(unit, ancestor-or-self at a summary level) for every unit — or only the units added since."""
+def _summary_units_rebuild(full):
+    """File every unit (or every unit added since the last refresh) under its deepest summary-level unit."""
     with connection.cursor() as cursor:
         if full:
-            cursor.execute("DELETE FROM stats_analytics_unitancestor")
+            cursor.execute("DELETE FROM stats_analytics_summaryunit")
             known = set()
         else:
-            cursor.execute("SELECT DISTINCT unit_id FROM stats_analytics_unitancestor")
+            cursor.execute("SELECT unit_id FROM stats_analytics_summaryunit")
             known = {row[0] for row in cursor.fetchall()}
-    units = list(OrgUnit.objects.values_list("pk", "path", "level"))
+    units = list(OrgUnit.objects.order_by().values_list("pk", "path", "level"))
     level_of = {pk: level for pk, _path, level in units}
     rows = []
     for pk, path, _level in units:
         if pk in known or not path:
             continue
-        for part in path.strip(".").split("."):
-            ancestor = int(part)
-            if level_of.get(ancestor) in SUMMARY_LEVELS:
-                rows.append((pk, ancestor, level_of[ancestor]))
-    if rows:
-        with connection.cursor() as cursor:
-            for start in range(0, len(rows), 20000):
-                cursor.executemany(
-                    "INSERT INTO stats_analytics_unitancestor (unit_id, ancestor_id, level) VALUES (%s, %s, %s)",
-                    rows[start:start + 20000],
-                )
-    return bool(rows)
+        homes = [int(a) for a in path.strip(".").split(".") if level_of.get(int(a)) in SUMMARY_LEVELS]
+        if homes:
+            rows.append((pk, homes[-1], level_of[homes[-1]]))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 20000):
+            cursor.executemany(
+                "INSERT INTO stats_analytics_summaryunit (unit_id, home_id, level) VALUES (%s, %s, %s)",
+                rows[start:start + 20000],
+            )
 
 
 def _weeks_map(element_ids):
@@ -63,9 +59,8 @@ def _weeks_map(element_ids):
                   AND NOT EXISTS (SELECT 1 FROM stats_analytics_weekmonth w WHERE w.week = dv.period)""",
             [*element_ids, "%W%"],
         )
-        missing = [row[0] for row in cursor.fetchall()]
         rows = []
-        for week_id in missing:
+        for (week_id,) in cursor.fetchall():
             try:
                 rows.append((week_id, periods.parse(week_id).parent(periods.MONTHLY).id))
             except periods.PeriodError:
@@ -75,28 +70,37 @@ def _weeks_map(element_ids):
 
 
 def _rebuild(element_ids):
+    """Each stored value is filed once, at its summary unit; then levels roll up one into the next."""
     marks = ", ".join(["%s"] * len(element_ids))
+    inserted = 0
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM stats_analytics_aggregate WHERE data_element_id IN ({marks})", element_ids)
-        cursor.execute(
-            f"""INSERT INTO stats_analytics_aggregate {_COLUMNS}
-                SELECT dv.data_element_id, dv.category_option_combo_id, dv.period, a.ancestor_id, a.level, {_STATS}
-                FROM stats_datavalue dv JOIN stats_analytics_unitancestor a ON a.unit_id = dv.org_unit_id
-                WHERE dv.data_element_id IN ({marks}) AND dv.numeric IS NOT NULL AND dv.period NOT LIKE %s
-                GROUP BY dv.data_element_id, a.level, a.ancestor_id, dv.period, dv.category_option_combo_id""",
-            [*element_ids, "%W%"],
-        )
-        inserted = cursor.rowcount
-        cursor.execute(
-            f"""INSERT INTO stats_analytics_aggregate {_COLUMNS}
-                SELECT dv.data_element_id, dv.category_option_combo_id, w.month, a.ancestor_id, a.level, {_STATS}
-                FROM stats_datavalue dv JOIN stats_analytics_weekmonth w ON w.week = dv.period
-                  JOIN stats_analytics_unitancestor a ON a.unit_id = dv.org_unit_id
-                WHERE dv.data_element_id IN ({marks}) AND dv.numeric IS NOT NULL
-                GROUP BY dv.data_element_id, a.level, a.ancestor_id, w.month, dv.category_option_combo_id""",
-            element_ids,
-        )
-        return inserted + max(cursor.rowcount, 0)
+        for period_expr, join, where in (
+            ("dv.period", "", "AND dv.period NOT LIKE %s"),
+            ("w.month", "JOIN stats_analytics_weekmonth w ON w.week = dv.period", ""),
+        ):
+            cursor.execute(
+                f"""INSERT INTO stats_analytics_aggregate {_COLUMNS}
+                    SELECT dv.data_element_id, dv.category_option_combo_id, {period_expr}, s.home_id, s.level,
+                           SUM(dv.numeric), COUNT(*), MIN(dv.numeric), MAX(dv.numeric)
+                    FROM stats_datavalue dv {join} JOIN stats_analytics_summaryunit s ON s.unit_id = dv.org_unit_id
+                    WHERE dv.data_element_id IN ({marks}) AND dv.numeric IS NOT NULL {where}
+                    GROUP BY dv.data_element_id, s.level, s.home_id, {period_expr}, dv.category_option_combo_id""",
+                [*element_ids, "%W%"] if where else element_ids,
+            )
+            inserted += max(cursor.rowcount, 0)
+        for level in sorted(SUMMARY_LEVELS, reverse=True)[:-1]:
+            cursor.execute(
+                f"""INSERT INTO stats_analytics_aggregate {_COLUMNS}
+                    SELECT a.data_element_id, a.category_option_combo_id, a.period, u.parent_id, %s,
+                           SUM(a.total), SUM(a.count), MIN(a.minimum), MAX(a.maximum)
+                    FROM stats_analytics_aggregate a JOIN geo_orgunit u ON u.id = a.org_unit_id
+                    WHERE a.data_element_id IN ({marks}) AND a.level = %s AND u.parent_id IS NOT NULL
+                    GROUP BY a.data_element_id, u.parent_id, a.period, a.category_option_combo_id""",
+                [level - 1, *element_ids, level],
+            )
+            inserted += max(cursor.rowcount, 0)
+    return inserted
 
 
 @transaction.atomic
@@ -108,8 +112,8 @@ def analytics_refresh(*, full=False) -> RefreshReport:
     """
     started = time.perf_counter()
     marks = dict(DirtyElement.objects.values_list("element_id", "version"))
-    hierarchy = full or HIERARCHY_CHANGED in marks or not UnitAncestor.objects.exists()
-    _ancestors_rebuild(full=hierarchy)
+    hierarchy = full or HIERARCHY_CHANGED in marks or not SummaryUnit.objects.exists()
+    _summary_units_rebuild(full=hierarchy)
     if hierarchy:
         targets = list(DataElement.objects.order_by("pk").values_list("pk", flat=True))
     else:
