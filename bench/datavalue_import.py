@@ -198,7 +198,8 @@ def main():
             sys.exit("The bench database already holds data values; give it an empty, throwaway database.")
         figures = measure(args.values, args.chunk)
         print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
-        print(f"values: {figures['values']:,} in chunks of {figures['chunk']:,} (DHIS2 JSON, POST /dhis2/api/dataValueSets)")
+        print(f"values: {figures['values']:,} in chunks of {figures['chunk']:,} "
+              "(DHIS2 JSON, POST /dhis2/api/dataValueSets)")
         print(f"import:    {figures['import_seconds']:.2f} s = {figures['import_per_second']:,.0f} values/s "
               f"(goal {GOAL_PER_SECOND:,}/s -> {figures['import_per_second'] / GOAL_PER_SECOND:.2f} of the goal)")
         print(f"re-import: {figures['reimport_seconds']:.2f} s = {figures['reimport_per_second']:,.0f} values/s "

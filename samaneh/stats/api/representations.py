@@ -9,8 +9,10 @@ import datetime as dt
 from django.db.models import Prefetch
 
 from samaneh.accounts.roles import Perm
+from samaneh.core.text import search_key
 from samaneh.geo import scope
 from samaneh.geo.models import OrgUnit
+from samaneh.stats.api.query import QueryError
 from samaneh.stats.models import (
     CategoryCombo,
     CategoryOptionCombo,
@@ -178,9 +180,6 @@ OU_FILTER_FIELDS = {
 
 def org_unit_filter(qs, prop, op, value):
     """One DHIS2 filter as a database filter on OrgUnit."""
-    from samaneh.stats.api.query import QueryError
-    from samaneh.core.text import search_key
-
     field = OU_FILTER_FIELDS.get(prop)
     if field is None:
         raise QueryError(f"فیلتر روی «{prop}» برای واحدهای سازمانی پشتیبانی نمی‌شود")

@@ -12,6 +12,7 @@ urlpatterns = [
     re_path(rf"^{_V}system/info(?:\.json)?$", views.system_info, name="system-info"),
     re_path(rf"^{_V}me(?:\.json)?$", views.me, name="me"),
     re_path(rf"^{_V}dataValueSets(?:\.(?P<fmt>json|csv))?$", views.data_value_sets, name="data-value-sets"),
+    re_path(rf"^{_V}dataValues(?:\.json)?$", views.data_value, name="data-value"),
     re_path(rf"^{_V}(?P<resource>{_RESOURCES})(?:\.json)?$", views.metadata_list, name="metadata-list"),
     re_path(rf"^{_V}(?P<resource>{_RESOURCES})/(?P<uid>[A-Za-z0-9]{{11}})(?:\.json)?$", views.metadata_detail,
             name="metadata-detail"),

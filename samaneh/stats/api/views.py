@@ -374,3 +374,54 @@ def credentials(request):
         "credential": credential, "new_password": new_password, "username": request.user.get_username(),
         "base_url": _base_url(request),
     })
+
+
+# ---- dataValues: one value at a time (DHIS2's /api/dataValues, used by dhis2-client's set/get/delete) ----
+def _single_row(request):
+    """The value's key from the query string (de, pe, ou, co) or a JSON body (dataElement, period, …)."""
+    q = request.GET
+    row = {"dataElement": q.get("de"), "period": q.get("pe"), "orgUnit": q.get("ou"),
+           "categoryOptionCombo": q.get("co"), "value": q.get("value"), "comment": q.get("comment")}
+    if request.method == "POST" and (request.content_type or "").lower() == "application/json":
+        try:
+            body = json.loads(request.read(1024 * 1024).decode("utf-8-sig") or "{}")
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ImportRefused(f"بدنه درخواست JSON معتبر نیست: {exc}") from None
+        if not isinstance(body, dict):
+            raise ImportRefused("بدنه باید یک شیء JSON باشد")
+        row.update({k: v for k, v in body.items() if k in ("dataElement", "period", "orgUnit",
+                                                             "categoryOptionCombo", "value", "comment", "followUp")})
+    elif request.method == "POST":
+        row.update({k: v for k, v in (("value", request.POST.get("value")), ("comment", request.POST.get("comment")))
+                    if v is not None})
+    return row
+
+
+@api_view(["GET", "POST", "DELETE"])
+def data_value(request):
+    try:
+        row = _single_row(request)
+        if request.method == "GET":
+            values = export_values(
+                user=request.user, data_elements=[row["dataElement"] or ""], period_ids=[row["period"] or ""],
+                org_units=[row["orgUnit"] or ""],
+            ).filter(category_option_combo__uid=row["categoryOptionCombo"] or "HllvX50cXC0")
+            found = [v.value for v in values]
+            if not found:
+                return error(404, "مقداری برای این عنصر، دوره و واحد ثبت نشده است. Data value does not exist.")
+            return _json(found)
+        if not scope._root_paths(request.user, Perm.STATS_ENTER):
+            return error(403, "شما اجازه ورود داده آماری ندارید. You are not allowed to enter statistical data.")
+        if request.method == "DELETE":
+            row["value"] = ""
+        summary = datavalues_import(user=request.user, rows=[row],
+                                    strategy="DELETE" if request.method == "DELETE" else "CREATE_AND_UPDATE")
+    except (ImportRefused, ExportRefused) as refusal:
+        return error(409, str(refusal))
+    except Http404:
+        return error(404, "واحد سازمانی پیدا نشد یا در حوزه دسترسی شما نیست. Organisation unit not found.")
+    if summary.conflicts:
+        return error(409, summary.conflicts[0]["value"], errorCode=summary.conflicts[0]["errorCode"])
+    if request.method == "DELETE" and not summary.deleted:
+        return error(404, "مقداری برای این عنصر، دوره و واحد ثبت نشده است. Data value does not exist.")
+    return HttpResponse(status=204 if request.method == "DELETE" else 201)

@@ -74,3 +74,14 @@ def test_conflicts_and_refusals_reach_the_client_as_dhis2_errors(dhis2, live_ser
         web_password.get_system_info()
     web_password.close()
     assert refused.value.status_code == 401
+
+
+def test_single_data_value_set_get_delete(dhis2, meta):
+    unit = org_unit_uid(meta.tree["city1"])
+    dhis2.set_data_value(meta.population.uid, meta.last_month.id, unit, 4200, co="HllvX50cXC0")
+    assert dhis2.get_data_value(meta.population.uid, meta.last_month.id, unit) == ["4200"]
+    with pytest.raises(DHIS2HTTPError) as refused:
+        dhis2.set_data_value(meta.spent.uid, meta.last_month.id, unit, 150, co="HllvX50cXC0")
+    assert refused.value.status_code == 409 and "۰ و ۱۰۰" in refused.value.payload["message"]
+    dhis2.delete_data_value(meta.population.uid, meta.last_month.id, unit, co="HllvX50cXC0")
+    assert not DataValue.objects.exists()
