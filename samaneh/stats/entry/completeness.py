@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from samaneh.accounts.roles import Perm
 from samaneh.core.text import persian_sort_key
 from samaneh.geo import scope
@@ -107,11 +109,11 @@ def report_periods(data_set, first, last, today):
     Raises periods.PeriodError with a Persian message."""
     start, end = periods.parse(first), periods.parse(last)
     if start.type != data_set.period_type or end.type != data_set.period_type:
-        raise periods.PeriodError(
-            f"دوره‌های گزارش باید {periods.PERIOD_TYPE_LABELS[data_set.period_type]} باشند، مثل فرم «{data_set.name}»")
+        raise periods.PeriodError(_("دوره‌های گزارش باید %(type)s باشند، مثل فرم «%(form)s»") % {
+            "type": periods.PERIOD_TYPE_LABELS[data_set.period_type], "form": data_set.name})
     if end.start < start.start:
-        raise periods.PeriodError("دوره پایان پیش از دوره آغاز است")
+        raise periods.PeriodError(_("دوره پایان پیش از دوره آغاز است"))
     listed = [p for p in periods.between(start, end) if not periods.is_future(p, today)]
     if len(listed) > 60:
-        raise periods.PeriodError("بازه گزارش حداکثر ۶۰ دوره است")
+        raise periods.PeriodError(_("بازه گزارش حداکثر ۶۰ دوره است"))
     return listed

@@ -8,6 +8,7 @@ from itertools import groupby
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from samaneh.accounts.roles import Perm
 from samaneh.geo import scope
@@ -85,12 +86,12 @@ def entry_period(data_set, text, today: dt.date):
     except periods.PeriodError as error:
         raise PeriodRefused(str(error)) from None
     if period.type != data_set.period_type:
-        raise PeriodRefused(
-            f"دوره {period.label} ({periods.PERIOD_TYPE_LABELS[period.type]}) با فرم «{data_set.name}» "
-            f"که {periods.PERIOD_TYPE_LABELS[data_set.period_type]} است نمی‌خواند"
-        )
+        raise PeriodRefused(_("دوره %(period)s (%(type)s) با فرم «%(form)s» که %(form_type)s است نمی‌خواند") % {
+            "period": period.label, "type": periods.PERIOD_TYPE_LABELS[period.type], "form": data_set.name,
+            "form_type": periods.PERIOD_TYPE_LABELS[data_set.period_type]})
     if periods.is_future(period, today):
-        raise PeriodRefused(f"دوره {period.label} هنوز نرسیده است؛ برای آینده نمی‌توان داده ثبت کرد")
+        raise PeriodRefused(_("دوره %(period)s هنوز نرسیده است؛ برای آینده نمی‌توان داده ثبت کرد")
+                            % {"period": period.label})
     return period
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samaneh.core.audit import audit_record
 from samaneh.core.text import normalize_text
@@ -27,7 +28,7 @@ def _rows(state, raw_values):
     rows, names = [], []
     unit_uid = org_unit_uid(state.unit)
     for name, raw in raw_values.items():
-        _, element_uid, coc_uid = name.split("-", 2)
+        _prefix, element_uid, coc_uid = name.split("-", 2)
         rows.append({"dataElement": element_uid, "categoryOptionCombo": coc_uid, "period": state.period.id,
                      "orgUnit": unit_uid, "value": normalize_text(raw or "").strip()})
         names.append(name)
@@ -44,11 +45,11 @@ def _field_errors(summary, names):
 
 def _check_writable(user, state):
     if not selectors.can_enter(user, state.unit):
-        raise EntryError("ورود داده برای این واحد در حوزه دسترسی شما نیست")
+        raise EntryError(_("ورود داده برای این واحد در حوزه دسترسی شما نیست"))
     if state.approval is not None:
-        raise EntryError(f"فرم {state.period.label} تأیید شده و قابل تغییر نیست")
+        raise EntryError(_("فرم %(period)s تأیید شده و قابل تغییر نیست") % {"period": state.period.label})
     if state.locked:
-        raise EntryError(f"مهلت ورود داده برای {state.period.label} گذشته و فرم قفل است")
+        raise EntryError(_("مهلت ورود داده برای %(period)s گذشته و فرم قفل است") % {"period": state.period.label})
 
 
 def values_save(user, *, state, raw_values, today=None):
@@ -70,7 +71,7 @@ def completion_mark(user, *, state, raw_values=None):
         trial = datavalues_import(user=user, rows=rows, data_set=state.data_set, dry_run=True, today=state.today)
         errors = _field_errors(trial, names)
         if errors:
-            raise EntryError("تا خطای مقدارها رفع نشود فرم کامل اعلام نمی‌شود", errors)
+            raise EntryError(_("تا خطای مقدارها رفع نشود فرم کامل اعلام نمی‌شود"), errors)
         datavalues_import(user=user, rows=rows, data_set=state.data_set, today=state.today)
     key = {"data_set": state.data_set, "org_unit": state.unit, "period": state.period.id}
     try:
@@ -90,7 +91,7 @@ def completion_mark(user, *, state, raw_values=None):
 def completion_unmark(user, *, state):
     """Allowed until the form locks or is approved."""
     _check_writable(user, state)
-    deleted, _ = CompleteRegistration.objects.filter(
+    deleted, _by_model = CompleteRegistration.objects.filter(
         data_set=state.data_set, org_unit=state.unit, period=state.period.id).delete()
     if deleted:
         audit_record(actor=user, action="stats.form_uncomplete", object_type="stats.completeregistration",
@@ -102,9 +103,9 @@ def completion_unmark(user, *, state):
 @transaction.atomic
 def approval_create(user, *, state):
     if not selectors.can_approve(user, state.data_set, state.unit):
-        raise EntryError("تأیید این فرم با نقش تأییدکننده در سطح بالاتر است")
+        raise EntryError(_("تأیید این فرم با نقش تأییدکننده در سطح بالاتر است"))
     if state.completion is None:
-        raise EntryError("فرمی که کامل اعلام نشده تأیید نمی‌شود")
+        raise EntryError(_("فرمی که کامل اعلام نشده تأیید نمی‌شود"))
     key = {"data_set": state.data_set, "org_unit": state.unit, "period": state.period.id}
     try:
         with transaction.atomic():
@@ -122,8 +123,8 @@ def approval_create(user, *, state):
 @transaction.atomic
 def approval_remove(user, *, state):
     if not selectors.can_approve(user, state.data_set, state.unit):
-        raise EntryError("لغو تأیید این فرم با نقش تأییدکننده در سطح بالاتر است")
-    deleted, _ = DataApproval.objects.filter(
+        raise EntryError(_("لغو تأیید این فرم با نقش تأییدکننده در سطح بالاتر است"))
+    deleted, _by_model = DataApproval.objects.filter(
         data_set=state.data_set, org_unit=state.unit, period=state.period.id).delete()
     if deleted:
         audit_record(actor=user, action="stats.form_unapprove", object_type="stats.dataapproval",
@@ -136,12 +137,12 @@ def approval_remove(user, *, state):
 def lock_exception_create(user, *, state, reason):
     """A reviewer higher up reopens a locked form for this unit and period, saying why."""
     if not selectors.can_review(user, state.unit):
-        raise EntryError("بازگشایی فرم با بازبین سطح بالاتر است")
+        raise EntryError(_("بازگشایی فرم با بازبین سطح بالاتر است"))
     reason = normalize_text(reason or "").strip()
     if not reason:
-        raise EntryError("دلیل بازگشایی را بنویسید", {"reason": "دلیل بازگشایی لازم است"})
+        raise EntryError(_("دلیل بازگشایی را بنویسید"), {"reason": _("دلیل بازگشایی لازم است")})
     if not state.expired:
-        raise EntryError("این فرم هنوز باز است و بازگشایی لازم ندارد")
+        raise EntryError(_("این فرم هنوز باز است و بازگشایی لازم ندارد"))
     exception, created = LockException.objects.get_or_create(
         data_set=state.data_set, org_unit=state.unit, period=state.period.id,
         defaults={"created_by": user, "reason": reason[:500]})

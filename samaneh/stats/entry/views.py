@@ -216,7 +216,7 @@ def value(request, data_set_uid, unit_uid, period_id):
         cell.saved = True
     previous = selectors.form_values(state.data_set, state.unit, state.period.previous().id)
     cell.previous = _display(previous.get(name))
-    cell.disabled = False
+    cell.disabled = not selectors.can_enter(request.user, state.unit) or state.read_only or bool(row.element.feed)
     response = render(request, "stats_entry/_cell.html", {
         "cell": cell, "row": row, "state": state, "value_url": reverse(
             "stats_entry:value", args=[state.data_set.uid, org_unit_uid(state.unit), state.period.id])})
@@ -310,7 +310,7 @@ def validation_report(request):
     try:
         period = periods.parse(period_text)
         if periods.is_future(period, today):
-            raise periods.PeriodError(f"دوره {period.label} هنوز نرسیده است")
+            raise periods.PeriodError(_("دوره %(period)s هنوز نرسیده است") % {"period": period.label})
     except periods.PeriodError as refusal:
         error, period = str(refusal), None
     if period is not None:
