@@ -104,7 +104,11 @@ def template_xlsx(*, data_set, units, columns, period=None) -> bytes:
         _put(sheet, layout.KEY_ROW, column, f"{element.uid}.{coc.uid}")
         title = element.name if coc.combo.is_default else f"{element.name} — {coc.name}"
         _put(sheet, layout.HEADER_ROW, column, title, font=bold, fill=HEADER_FILL, alignment=wrap)
-        sheet.column_dimensions[get_column_letter(column)].width = 22
+        # Value cells are not written at all: they take their column's style, which is unlocked. The
+        # cells above them (keys, headers) are written, so they keep the default locked style.
+        dimension = sheet.column_dimensions[get_column_letter(column)]
+        dimension.width = 22
+        dimension.protection = UNLOCKED
     sheet.row_dimensions[layout.HEADER_ROW].height = 48
 
     last_row = layout.FIRST_DATA_ROW + len(units) - 1
@@ -113,8 +117,6 @@ def template_xlsx(*, data_set, units, columns, period=None) -> bytes:
         _put(sheet, row, 1, org_unit_uid(unit))
         name = f"{unit.name} ({unit.parent.name})" if unit.parent_id else unit.name
         _put(sheet, row, 2, name, font=bold)
-        for offset in range(len(columns)):
-            _put(sheet, row, layout.FIRST_VALUE_COLUMN + offset, None, protection=UNLOCKED)
     if units:
         for offset, (element, _coc) in enumerate(columns):
             letter = get_column_letter(layout.FIRST_VALUE_COLUMN + offset)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from samaneh.core.text import localize_digits, normalize_digits, normalize_text
 from samaneh.stats import periods
@@ -25,7 +26,7 @@ MAX_COLUMNS = 2_000
 @dataclass
 class ParsedFile:
     rows: list[dict] = field(default_factory=list)
-    refs: list[str] = field(default_factory=list)  # refs[i] names where rows[i] came from
+    refs: list[tuple] = field(default_factory=list)  # ("cell", column, row) or ("line", n) for rows[i]
     period: str = ""
     data_set_uid: str = ""
 
@@ -33,13 +34,12 @@ class ParsedFile:
         self.rows.append(row)
         self.refs.append(ref)
 
-
-def cell_ref(column, row):
-    return _("خانه %(cell)s") % {"cell": f"{get_column_letter(column)}{row}"}
-
-
-def line_ref(number):
-    return _("سطر %(n)s") % {"n": localize_digits(str(number))}
+    def ref_text(self, index):
+        """Where rows[index] came from, as a person finds it: «خانه D7» or «سطر ۱۲»."""
+        ref = self.refs[index]
+        if ref[0] == "cell":
+            return _("خانه %(cell)s") % {"cell": f"{get_column_letter(ref[1])}{ref[2]}"}
+        return _("سطر %(n)s") % {"n": localize_digits(str(ref[1]))}
 
 
 def cell_text(value):
@@ -94,35 +94,40 @@ def parse_xlsx(file, *, period=""):
         workbook.close()
 
 
+def _is_formula(value):
+    # Read without `data_only`, a formula cell's value is its text ("=SUM(…)") or an array/table formula.
+    if isinstance(value, str):
+        return value.lstrip().startswith("=")
+    return isinstance(value, (ArrayFormula, DataTableFormula))
+
+
 def _read_workbook(workbook, chosen_period):
     parsed = ParsedFile()
     keys = None
     period_cell = None
-    template_sheet = None
     for sheet in workbook.worksheets:
-        for row_number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
-            if row_number > MAX_ROWS:
-                raise FileRefused(_("فایل بیش از حد ردیف دارد؛ آن را در چند فایل کوچک‌تر بارگذاری کنید."))
-            values = []
-            for column, cell in enumerate(cells, start=1):
-                value = getattr(cell, "value", None)
-                if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.lstrip().startswith("=")):
+        in_template = keys is None  # the first sheet with the key row is the form; the rest are only checked
+        data_set_uid = ""
+        for row_number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if row_number > MAX_ROWS or len(values) > MAX_COLUMNS:
+                raise FileRefused(_("فایل بیش از حد ردیف یا ستون دارد؛ آن را در چند فایل کوچک‌تر بارگذاری کنید."))
+            for column, value in enumerate(values, start=1):
+                if value is not None and _is_formula(value):
                     _refuse_formula(sheet, column, row_number)
-                values.append(value)
-            if template_sheet not in (None, sheet):
+            if not in_template or not values:
                 continue
-            first = cell_text(values[0]) if values else ""
-            if row_number == layout.DATA_SET_CELL[0] and first:
-                parsed.data_set_uid = first
-            if first == layout.PERIOD_KEY and row_number < layout.FIRST_DATA_ROW:
-                period_cell = values[layout.PERIOD_VALUE_COLUMN - 1] if len(values) >= layout.PERIOD_VALUE_COLUMN else None
-            elif first == layout.UNIT_KEY and keys is None:
-                keys = [cell_text(v) for v in values]
-                template_sheet = sheet
-            elif keys is not None and row_number >= layout.FIRST_DATA_ROW and sheet is template_sheet:
+            first = cell_text(values[0])
+            if keys is None:
+                if row_number == layout.DATA_SET_CELL[0]:
+                    data_set_uid = first
+                elif first == layout.PERIOD_KEY:
+                    period_cell = values[layout.PERIOD_VALUE_COLUMN - 1] if len(values) >= layout.PERIOD_VALUE_COLUMN else None
+                elif first == layout.UNIT_KEY:
+                    keys = [cell_text(v) for v in values]
+                    parsed.data_set_uid = data_set_uid
+            elif row_number >= layout.FIRST_DATA_ROW:
                 _read_unit_row(parsed, keys, values, row_number)
         if keys is None:
-            parsed.data_set_uid = ""
             period_cell = None
     if keys is None:
         raise FileRefused(_("این فایل الگوی ورود داده سامانه نیست (ردیف کلیدهای پنهان پیدا نشد)؛ الگو را از همین صفحه بگیرید."))
@@ -142,7 +147,7 @@ def _read_unit_row(parsed, keys, values, row_number):
         element, _dot, coc = key.partition(".")
         parsed.add(
             {"dataElement": element, "categoryOptionCombo": coc, "orgUnit": unit, "value": text},
-            cell_ref(column, row_number),
+            ("cell", column, row_number),
         )
 
 
@@ -175,7 +180,7 @@ def parse_csv(text):
                     "comment": fields.get("comment", ""),
                     "followup": fields.get("followup", "").lower() == "true",
                 },
-                line_ref(number),
+                ("line", number),
             )
     except csv.Error as error:
         raise FileRefused(_("فایل CSV خوانا نیست: %(error)s") % {"error": error}) from None

@@ -63,7 +63,7 @@ def import_check(*, user, upload, data_set, period=""):
         user=user, org_unit=_common_unit(user, parsed.rows), data_set=data_set, period=parsed.period,
         file_format=checked.file_format, original_name=_clean_name(upload.name), size=checked.size,
         sha256=checked.sha256, total=len(parsed.rows),
-        dry_run_summary=summary_json(summary, parsed.refs, unchanged=_unchanged(parsed.rows, summary)),
+        dry_run_summary=summary_json(summary, parsed, unchanged=_unchanged(parsed.rows, summary)),
     )
     job.file.save(job.original_name, upload, save=False)
     job.save()
@@ -119,7 +119,7 @@ def import_job_run(*, job_id):
         audit_record(actor=job.user, action="stats.import_failed", target=job, after={"error": job.error})
         return job
     job.status = ImportJob.Status.DONE
-    job.summary = summary_json(summary, parsed.refs)
+    job.summary = summary_json(summary, parsed)
     job.total = job.done = len(parsed.rows)
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "summary", "total", "done", "finished_at"])
@@ -172,12 +172,12 @@ def progress_get(job):
     return job.done, job.total
 
 
-def summary_json(summary, refs, *, unchanged=0):
-    """What the pages show: counts, and conflicts with the file reference of each row."""
+def summary_json(summary, parsed, *, unchanged=0):
+    """What the pages show: counts, and conflicts with the place in the file of each row."""
     conflicts = []
     for conflict in summary.conflicts[:MAX_CONFLICTS_KEPT]:
         indexes = conflict.get("indexes") or []
-        where = "، ".join(refs[i] for i in indexes if 0 <= i < len(refs))
+        where = "، ".join(parsed.ref_text(i) for i in indexes if 0 <= i < len(parsed.refs))
         conflicts.append({"ref": where, "message": conflict.get("value", ""), "object": conflict.get("object", ""),
                           "code": conflict.get("errorCode", "")})
     return {
@@ -213,34 +213,36 @@ def _unchanged(rows, summary):
         cocs[uid] = pk
         if code:
             cocs[code] = pk
-    keyed = {}
+    keyed = {}  # value key → the raw value the row would write
     for row in candidates:
         element = elements.get(normalize_digits(str(row.get("dataElement") or "").strip()))
         unit_id = org_unit_id(normalize_digits(str(row.get("orgUnit") or "").strip()))
         coc_id = cocs.get(str(row.get("categoryOptionCombo") or "").strip() or DEFAULT_COC_UID)
-        if element is None or unit_id is None or coc_id is None:
-            continue
-        try:
-            text, _numeric = clean_value(element, row.get("value"))
-        except InvalidValue:
-            continue
-        keyed[(element.pk, str(row.get("period")), unit_id, coc_id)] = text
-    if not keyed:
-        return 0
-    unchanged = 0
+        if element is not None and unit_id is not None and coc_id is not None:
+            keyed[(element.pk, str(row.get("period")), unit_id, coc_id)] = (element, row.get("value"))
     by_period = {}
     for element_id, period, unit_id, coc_id in keyed:
         by_period.setdefault(period, set()).add(unit_id)
     element_ids = {key[0] for key in keyed}
+    unchanged = 0
     for period, unit_ids in by_period.items():
         unit_ids = sorted(unit_ids)
         for start in range(0, len(unit_ids), 500):
             stored = DataValue.objects.filter(
                 period=period, org_unit_id__in=unit_ids[start:start + 500], data_element_id__in=element_ids
             ).values_list("data_element_id", "org_unit_id", "category_option_combo_id", "value")
+            # Only values already stored are cleaned again, so a first import costs one query, no more.
             for element_id, unit_id, coc_id, value in stored:
-                if keyed.get((element_id, period, unit_id, coc_id)) == value:
+                pending = keyed.get((element_id, period, unit_id, coc_id))
+                if pending is None:
+                    continue
+                if pending[1] == value:  # already in stored form (what the template gives back for numbers)
                     unchanged += 1
+                    continue
+                try:
+                    unchanged += clean_value(pending[0], pending[1])[0] == value
+                except InvalidValue:
+                    continue
     return unchanged
 
 

@@ -41,7 +41,8 @@ def test_excel_template_shape(officer_client, meta):
     # The county officer gets Karaj's units of the form, not Kerman's city.
     assert units == {org_unit_uid(meta.tree["city1"]), org_unit_uid(meta.tree["v1"])}
     assert sheet.cell(row=layout.FIRST_DATA_ROW, column=1).protection.locked
-    assert not sheet.cell(row=layout.FIRST_DATA_ROW, column=3).protection.locked
+    assert not sheet.column_dimensions["C"].protection.locked  # empty value cells take their column's style
+    assert sheet.cell(row=layout.HEADER_ROW, column=3).protection.locked
     kinds = {v.type for v in sheet.data_validations.dataValidation}
     assert {"whole", "decimal"} <= kinds
     percentage = next(v for v in sheet.data_validations.dataValidation if v.type == "decimal")
