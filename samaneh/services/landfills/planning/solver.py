@@ -19,6 +19,8 @@ incumbent (`setSolution`), so the exact search starts from it and can only impro
 """
 from __future__ import annotations
 
+import os
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -267,49 +269,26 @@ def heuristic(problem: Problem, deadline: float | None = None):
 
 
 def _build(problem: Problem):
-    """Column-wise sparse arrays of the strong formulation. Columns: y_0..y_{m-1}, then one x per allowed
-    pair. Rows: n assignment rows, m capacity rows, one strong row per pair, one aggregate-capacity row."""
+    """Column-wise sparse arrays of the model without its strong rows. Columns: y_0..y_{m-1}, then one x
+    per allowed pair. Rows: n assignment rows, m capacity rows, one aggregate-capacity row. The strong rows
+    x_ij ≤ y_i are added afterwards (`_strong_rows`), all at once or as the LP finds them violated."""
     m, n = problem.m, problem.n
     openable = problem.openable()
     allowed = np.isfinite(problem.cost) & openable[:, None]
-    pair_i, pair_j = np.nonzero(allowed)  # row-major: sorted by facility, then customer
+    pair_i, pair_j = np.nonzero(allowed)
     k = len(pair_i)
     demand, capacity = problem.demand, problem.capacity
     row_capacity = n
-    row_strong = n + m
-    row_total = n + m + k
-    num_row = row_total + 1
+    row_total = n + m
 
-    # y_i column: capacity row (-s_i), its strong rows (-1 each), aggregate row (+s_i)
-    pairs_per_fac = np.bincount(pair_i, minlength=m)
-    y_len = pairs_per_fac + 2
-    y_start = np.concatenate(([0], np.cumsum(y_len)))
-    y_nnz = int(y_start[-1])
-    y_index = np.empty(y_nnz, dtype=np.int32)
-    y_value = np.empty(y_nnz)
-    y_index[y_start[:-1]] = row_capacity + np.arange(m)
-    y_value[y_start[:-1]] = -capacity
-    fac_pair_start = np.concatenate(([0], np.cumsum(pairs_per_fac)))
-    # position of the strong entry of pair p inside y's column block
-    pos = y_start[pair_i] + 1 + (np.arange(k) - fac_pair_start[pair_i])
-    y_index[pos] = row_strong + np.arange(k)
-    y_value[pos] = -1.0
-    y_index[y_start[1:] - 1] = row_total
-    y_value[y_start[1:] - 1] = capacity
-
-    # x_p column: assignment row j (1), capacity row i (d_j), strong row p (1)
-    x_index = np.empty((k, 3), dtype=np.int32)
-    x_index[:, 0] = pair_j
-    x_index[:, 1] = row_capacity + pair_i
-    x_index[:, 2] = row_strong + np.arange(k)
-    x_value = np.empty((k, 3))
-    x_value[:, 0] = 1.0
-    x_value[:, 1] = demand[pair_j]
-    x_value[:, 2] = 1.0
-
-    a_start = np.concatenate((y_start[:-1], y_nnz + 3 * np.arange(k + 1))).astype(np.int32)
-    a_index = np.concatenate((y_index, x_index.ravel()))
-    a_value = np.concatenate((y_value, x_value.ravel()))
+    # y_i column: capacity row i (-s_i), aggregate row (+s_i); x_p column: assignment row j, capacity row i
+    y_index = np.column_stack((row_capacity + np.arange(m), np.full(m, row_total))).ravel()
+    y_value = np.column_stack((-capacity, capacity)).ravel()
+    x_index = np.column_stack((pair_j, row_capacity + pair_i)).ravel()
+    x_value = np.column_stack((np.ones(k), demand[pair_j])).ravel()
+    a_start = (2 * np.arange(m + k + 1)).astype(np.int32)
+    a_index = np.concatenate((y_index, x_index)).astype(np.int32)
+    a_value = np.concatenate((y_value, x_value))
 
     col_cost = np.concatenate((problem.fixed_cost, problem.cost[pair_i, pair_j]))
     col_lower = np.zeros(m + k)
@@ -317,23 +296,59 @@ def _build(problem: Problem):
     col_upper[:m] = openable.astype(float)
     col_lower[:m] = problem.forced_open().astype(float)
     inf = highspy.kHighsInf
-    row_lower = np.concatenate((np.ones(n), np.full(m + k, -inf), [demand.sum()]))
-    row_upper = np.concatenate((np.ones(n), np.zeros(m + k), [inf]))
-    integrality = np.zeros(m + k, dtype=np.int32)
-    integrality[:m] = 1
-    if problem.single_source:
-        integrality[m:] = 1
+    row_lower = np.concatenate((np.ones(n), np.full(m, -inf), [demand.sum()]))
+    row_upper = np.concatenate((np.ones(n), np.zeros(m), [inf]))
     arrays = dict(
-        num_col=m + k, num_row=num_row, col_cost=col_cost, col_lower=col_lower, col_upper=col_upper,
+        num_col=m + k, num_row=n + m + 1, col_cost=col_cost, col_lower=col_lower, col_upper=col_upper,
         row_lower=row_lower, row_upper=row_upper, a_start=a_start, a_index=a_index, a_value=a_value,
-        integrality=integrality,
+        integrality=np.zeros(m + k, dtype=np.int32),
     )
     return arrays, pair_i, pair_j
 
 
-def _highs_model(arrays):
-    h = highspy.Highs()
+def _add_strong_rows(h, m, pair_i, pairs):
+    """Add x_p − y_i ≤ 0 for the given pair indices, in one call."""
+    count = len(pairs)
+    if not count:
+        return
+    index = np.column_stack((m + pairs, pair_i[pairs])).ravel().astype(np.int32)
+    value = np.tile([1.0, -1.0], count)
+    start = (2 * np.arange(count)).astype(np.int32)
+    h.addRows(count, np.full(count, -highspy.kHighsInf), np.zeros(count), 2 * count, start, index, value)
+
+
+# Up to this many pairs every strong row goes in at once; above it, the LP relaxation over 10^5 strong rows
+# is slow (minutes for capa), while only a few thousand of them are ever tight, so they are generated.
+FULL_STRONG_PAIRS = 20_000
+
+
+_banner_done = False
+
+
+def _new_highs():
+    """A silent Highs. HiGHS prints its banner to file descriptor 1 on the first construction in a process,
+    which would break the one-JSON-line output of `landfills_solve`; that one time, fd 1 points elsewhere."""
+    global _banner_done
+    if _banner_done:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 1)
+            h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(devnull)
+        _banner_done = True
     h.setOptionValue("output_flag", False)
+    return h
+
+
+def _highs_model(arrays):
+    h = _new_highs()
     status = h.passModel(
         arrays["num_col"], arrays["num_row"], len(arrays["a_value"]), int(highspy.MatrixFormat.kColwise),
         int(highspy.ObjSense.kMinimize), 0.0,
@@ -360,6 +375,36 @@ def _solution_from(problem, y, x_dense, optimal, seconds, method, status=""):
         open_facilities=[int(i) for i in np.flatnonzero(open_mask)], assignment=assignment,
         optimal=optimal, seconds=seconds, method=method, status=status,
     )
+
+
+def _strengthen(h, problem, pair_i, pair_j, deadline):
+    """Put the strong rows in: all of them for small models; for large ones, those of each customer's
+    cheapest facilities, then every row the LP relaxation violates, until it violates none."""
+    m, k = problem.m, len(pair_i)
+    if k <= FULL_STRONG_PAIRS:
+        _add_strong_rows(h, m, pair_i, np.arange(k))
+        return
+    unit = problem.cost[pair_i, pair_j]
+    order = np.lexsort((unit, pair_j))  # by customer, cheapest first
+    rank = np.empty(k, dtype=np.int64)
+    first_of_customer = np.searchsorted(pair_j[order], pair_j[order], side="left")
+    rank[order] = np.arange(k) - first_of_customer
+    present = rank < 3
+    _add_strong_rows(h, m, pair_i, np.flatnonzero(present))
+    h.setOptionValue("solver", "simplex")
+    while True:
+        if deadline:
+            h.setOptionValue("time_limit", max(0.1, deadline - time.perf_counter()))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return
+        values = np.asarray(h.getSolution().col_value)
+        violated = ~present & (values[m:] > values[pair_i] + 1e-6)
+        if not violated.any():
+            return
+        new = np.flatnonzero(violated)
+        _add_strong_rows(h, m, pair_i, new)
+        present[new] = True
 
 
 Progress = Callable[[str, float, str], None]  # (stage, fraction 0..1, Persian note)
@@ -394,10 +439,16 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
 
     arrays, pair_i, pair_j = _build(problem)
     h = _highs_model(arrays)
-    h.setOptionValue("mip_rel_gap", 1e-9)
-    h.setOptionValue("mip_abs_gap", 1e-7)
     if threads:
         h.setOptionValue("threads", threads)
+    _strengthen(h, problem, pair_i, pair_j, deadline)
+    if progress:
+        progress("lp_done", 0.3, "کران پایین (آزادسازی خطی) محاسبه شد؛ جست‌وجوی جواب دقیق")
+    m = problem.m
+    integer_cols = np.arange(m if not problem.single_source else arrays["num_col"], dtype=np.int32)
+    h.changeColsIntegrality(len(integer_cols), integer_cols, np.ones(len(integer_cols), dtype=np.uint8))
+    h.setOptionValue("mip_rel_gap", 1e-9)
+    h.setOptionValue("mip_abs_gap", 1e-7)
     if deadline:
         h.setOptionValue("time_limit", max(0.1, deadline - time.perf_counter()))
     if first is not None:

@@ -21,18 +21,21 @@
   }
 
   function baseMap(el) {
-    var map = L.map(el, { attributionControl: Boolean(el.dataset.tiles), preferCanvas: true });
+    var map = L.map(el, { attributionControl: Boolean(el.dataset.tiles), preferCanvas: true, minZoom: 4, maxZoom: 18 });
     if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map); }
     map.fitBounds(IRAN);
+    el.landfillMap = map;  // for the page's own scripts and browser tests: where a point is on screen
     var drawn = el.dataset.boundaries
       ? fetch(el.dataset.boundaries, { headers: { Accept: "application/geo+json, application/json" } })
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (data) {
             if (!data) { return null; }
-            return L.geoJSON(data, {
+            var layer = L.geoJSON(data, {
               style: { color: "#6c757d", weight: 1, fillColor: "#ffffff", fillOpacity: el.dataset.tiles ? 0 : 0.8 },
               interactive: false,
             }).addTo(map);
+            el.dataset.provinces = String(layer.getLayers().length);
+            return layer;
           })
           .catch(function () { return null; })
       : Promise.resolve(null);
@@ -59,7 +62,18 @@
     fetch(el.dataset.sites, { headers: { Accept: "application/geo+json, application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (data) {
-        var clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
+        var clusters = L.markerClusterGroup({
+          showCoverageOnHover: false, maxClusterRadius: 45,
+          iconCreateFunction: function (cluster) {
+            // The plugin's own icon, with the count in the reader's digits.
+            var count = cluster.getChildCount();
+            var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+            return L.divIcon({
+              html: "<div><span>" + number(count) + "</span></div>",
+              className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40),
+            });
+          },
+        });
         var layer = L.geoJSON(data, {
           pointToLayer: function (feature, latlng) {
             var p = feature.properties;
