@@ -266,7 +266,7 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
             "id", "uid", "name", "period_type", "expiry_days"
         )
     }
-    roots = None if trusted else scope._root_paths(user, Perm.STATS_ENTER)
+    roots = None if trusted else [unit.path for unit in scope.roots(user, Perm.STATS_ENTER)]
 
     parsed_periods = {}
     for ref in period_raw:

@@ -17,8 +17,8 @@ class ExportRefused(ValueError):
     """The export request misses or misnames something; the message is Persian."""
 
 
-def has_stats_access(user):
-    return bool(scope._root_paths(user, Perm.STATS_VIEW))
+def has_stats_access(user, permission=Perm.STATS_VIEW):
+    return scope.units(user, permission).exists()
 
 
 def parse_date(text, name):

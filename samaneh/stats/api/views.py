@@ -97,7 +97,7 @@ def me(request):
 
     roles = sorted({Role(r) for r in user.role_assignments.values_list("role", flat=True)}) if user.pk else []
     authorities = [perm for perm in (Perm.STATS_VIEW, Perm.STATS_ENTER, Perm.STATS_APPROVE, Perm.STATS_MANAGE)
-                   if scope._root_paths(user, perm)]
+                   if has_stats_access(user, perm)]
     name = user.get_full_name() or user.get_username()
     body = {
         "id": "U" + org_unit_uid(user.pk)[1:], "username": user.get_username(), "name": name, "displayName": name,
@@ -174,7 +174,7 @@ def _summary_message(summary):
 
 
 def _import(request, fmt):
-    if not scope._root_paths(request.user, Perm.STATS_ENTER):
+    if not has_stats_access(request.user, Perm.STATS_ENTER):
         return error(403, "شما اجازه ورود داده آماری ندارید. You are not allowed to enter statistical data.")
     limit = getattr(settings, "STATS_API_MAX_BODY", 200 * 1024 * 1024)
     # Read the stream directly: the size cap for ordinary forms (DATA_UPLOAD_MAX_MEMORY_SIZE) is far below
@@ -410,7 +410,7 @@ def data_value(request):
             if not found:
                 return error(404, "مقداری برای این عنصر، دوره و واحد ثبت نشده است. Data value does not exist.")
             return _json(found)
-        if not scope._root_paths(request.user, Perm.STATS_ENTER):
+        if not has_stats_access(request.user, Perm.STATS_ENTER):
             return error(403, "شما اجازه ورود داده آماری ندارید. You are not allowed to enter statistical data.")
         if request.method == "DELETE":
             row["value"] = ""
