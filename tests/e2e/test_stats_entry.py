@@ -38,7 +38,7 @@ def test_officer_enters_a_month_marks_it_complete_and_sees_it_counted(browser, p
     monthly = sets[periods.MONTHLY]
     month = periods.current(periods.MONTHLY, timezone.localdate())
     datavalues_import(user=None, trusted=True, rows=[{"dataElement": demo.UID["REV_FEES"], "period": month.previous().id,
-                                                      "orgUnit": org_unit_uid(live_tree["city1"]), "value": "1180"}])
+                                                      "orgUnit": org_unit_uid(live_tree["city1"]), "value": "11800"}])
     officer = RoleFactory(role=Role.STATISTICS_OFFICER, org_unit=live_tree["p1"]).user
     staff_login(page, officer)
 
@@ -51,7 +51,7 @@ def test_officer_enters_a_month_marks_it_complete_and_sees_it_counted(browser, p
     page.wait_for_url(re.compile(re.escape(reverse(
         "stats_entry:form", args=[monthly.uid, org_unit_uid(live_tree["city1"]), month.id]))))
     assert page.locator("h1").inner_text() == "فرم ماهانه عملکرد شهرداری"
-    assert "۱۱۸۰" in cell(page, "REV_FEES").inner_text()  # last month's value beside the field
+    assert "۱۱٬۸۰۰" in cell(page, "REV_FEES").inner_text()  # last month's value beside the field
 
     type_value(page, "REV_FEES", "۱۲۵۰٫۵")
     cell(page, "REV_FEES").get_by_text("ذخیره شد").wait_for()

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -89,12 +90,19 @@ def _form_rules(data_set):
 
 
 def _display(value):
-    """Stored text as read on screen: «true»/«false» as بله/خیر, digits localised."""
+    """Stored text as read on screen: «true»/«false» as بله/خیر, numbers grouped (۷٬۰۵۸٬۴۱۴٫۲)."""
+    if value is None:
+        return ""
     if value == "true":
         return _("بله")
     if value == "false":
         return _("خیر")
-    return localize_digits(value) if value is not None else ""
+    whole, _dot, fraction = value.lstrip("-").partition(".")
+    if not whole.isdigit() or (fraction and not fraction.isdigit()):
+        return localize_digits(value)
+    text = ("-" if value.startswith("-") else "") + f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+    text = localize_digits(text)
+    return text.replace(",", "٬").replace(".", "٫") if get_language_bidi() else text
 
 
 def _input_value(value):

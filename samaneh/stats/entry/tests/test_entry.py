@@ -48,11 +48,11 @@ def test_form_shows_sections_gender_columns_and_the_previous_value(client, month
 
     datavalues_import(user=None, trusted=True, rows=[
         {"dataElement": REV, "period": this_month.previous().id, "orgUnit": org_unit_uid(tree["city1"]),
-         "value": "1250"}])
+         "value": "1250000.5"}])
     client.force_login(officer)
     page = client.get(url("form", monthly, tree["city1"], this_month)).content.decode()
     assert "پاسخ‌گویی به مردم" in page and "درآمد عوارض (میلیون ریال)" in page
-    assert 'دوره قبل: <span class="prev-value">۱۲۵۰</span>' in page
+    assert 'دوره قبل: <span class="prev-value">۱٬۲۵۰٬۰۰۰٫۵</span>' in page
     year_page = client.get(url("form", yearly, tree["city1"], this_month.parent("Yearly").previous())).content.decode()
     assert ">زن</th>" in year_page and ">مرد</th>" in year_page
 
