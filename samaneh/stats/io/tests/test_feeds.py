@@ -130,5 +130,7 @@ def test_management_command(meta, complaints):
         call_command("stats_feeds_run", "--feed", "no.such.feed")
     with pytest.raises(CommandError, match="شناسه دوره معتبری نیست"):
         call_command("stats_feeds_run", "--period", "14xx")
+    with pytest.raises(CommandError, match="دوره ماهانه می‌خواهد"):
+        call_command("stats_feeds_run", "--period", str(complaints.a.year), "--feed", "complaints.answered")
     with pytest.raises(CommandError, match="هیچ خوراکی"):
-        call_command("stats_feeds_run", "--period", str(complaints.a.year))  # no yearly feed is registered
+        call_command("stats_feeds_run", "--period", f"{complaints.a.year}W3")  # no weekly feed is registered

@@ -13,9 +13,10 @@ class Command(BaseCommand):
         parser.add_argument("--feed", help="one feed code, e.g. complaints.received")
 
     def handle(self, *args, period=None, feed=None, **options):
+        chosen = None
         if feed:
             try:
-                feeds.get(feed)
+                chosen = feeds.get(feed)
             except LookupError:
                 known = ", ".join(f.code for f in feeds.all_feeds()) or "-"
                 raise CommandError(f"خوراک «{feed}» ثبت نشده است؛ خوراک‌های ثبت‌شده: {known}") from None
@@ -25,6 +26,9 @@ class Command(BaseCommand):
                 target = periods.parse(period)
             except periods.PeriodError as error:
                 raise CommandError(str(error)) from None
+            if chosen is not None and chosen.period_type != target.type:
+                wanted = periods.PERIOD_TYPE_LABELS[chosen.period_type]
+                raise CommandError(f"خوراک «{feed}» دوره {wanted} می‌خواهد، نه {target.id}")
         results = feeds_run(period=target, code=feed)
         if not results:
             raise CommandError("هیچ خوراکی با این نوع دوره اجرا نشد")
