@@ -3,6 +3,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from samaneh.geo.demo import create_demo_dehyaris
+from samaneh.itgov.demo import create_demo_itgov
+from samaneh.services.landfills.demo import create_demo_landfills
+from samaneh.stats.api.demo import create_demo_api_credential
+from samaneh.stats.demo import create_demo_stats
+from samaneh.stats.viz.demo import create_demo_dashboard
 from samaneh.services.complaints.demo import create_demo_complaints
 from samaneh.services.complaints.open311.demo import create_demo_open311_client
 from samaneh.web.demo import DEMO_CITIZEN_MOBILE, DEMO_PASSWORD, demo_accounts_create, demo_province
@@ -21,6 +26,11 @@ class Command(BaseCommand):
         accounts = demo_accounts_create()
         demo_cases = create_demo_complaints()  # also creates the demo categories
         open311_key = create_demo_open311_client()
+        create_demo_stats()
+        create_demo_dashboard()
+        api_user, api_password = create_demo_api_credential()
+        itgov_profiles = create_demo_itgov()
+        landfills = create_demo_landfills()
         out = self.stdout
         out.write(f"Demo dehyaris created this run: {len(created)}")
         out.write("")
@@ -34,4 +44,8 @@ class Command(BaseCommand):
         out.write(f"  {settings.SMS_FILE_PATH}")
         out.write(f"Demo complaints: {len(demo_cases)} (file one at {reverse('complaints:new')}, track at {reverse('track:status')})")
         out.write(f"Open311 GeoReport v2 at /open311/v2/discovery.json — demo api_key: {open311_key}")
+        out.write(f"Statistics at {reverse('stats_viz:home')}; DHIS2-compatible API base URL http://127.0.0.1:8000/dhis2")
+        out.write(f"  (Basic auth: {api_user} / {api_password}; e.g. /dhis2/api/system/info, /dhis2/api/dataValueSets)")
+        out.write(f"IT supervision at {reverse('itgov:home')} (demo IT profiles created this run: {itgov_profiles})")
+        out.write(f"Landfill bank at {reverse('landfills:registry')} (demo provinces: {', '.join(landfills) or 'already there'})")
         out.write("=" * 72)
