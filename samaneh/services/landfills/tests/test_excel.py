@@ -144,3 +144,24 @@ def test_served_places_round_trip_and_refusals(client, tree, people):
     client.force_login(people["province1"])
     exported = _sheet_rows(client.get(reverse("landfills:places-export")))
     assert sorted(r[0] for r in exported[1:]) == ["101010201", "101010202"]
+
+
+def test_a_zip_bomb_is_refused_before_openpyxl_reads_it(tree, people):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (30 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 100 * 1024
+    report = excel.sites_import(people["dehyari1"], upload=SimpleUploadedFile("bomb.xlsx", buffer.getvalue()))
+    assert "بمب فشرده‌سازی" in report.file_error
+    assert not Site.objects.exists()
+
+
+def test_import_needs_edit_rights(client, tree, people):
+    client.force_login(people["county1"])
+    assert client.get(reverse("landfills:import")).status_code == 403
+    assert client.post(reverse("landfills:import"), {"file": _xlsx([_row()])}).status_code == 403
+    assert not Site.objects.exists()

@@ -134,3 +134,23 @@ def test_document_upload_and_download_are_scoped(client, tree, people, settings,
     assert b"".join(response.streaming_content) == png
     client.force_login(people["dehyari2"])
     assert client.get(download).status_code == 404
+
+
+def test_editing_an_approved_site_on_the_page_sends_it_back_for_review(client, tree, people):
+    site = services.site_create(people["dehyari1"], fields=site_fields(tree))
+    services.site_submit(people["dehyari1"], site=site)
+    services.site_approve(people["county1"], site=site)
+    client.force_login(people["dehyari1"])
+    page = client.get(reverse("landfills:edit", args=[site.pk])).content.decode()
+    assert "دوباره برای بررسی فرستاده می‌شود" in page and 'value="20000"' in page
+    data = _form_data(tree, remaining_capacity_tonnes="۴۰۰۰", design_capacity_tonnes="20000",
+                      latitude="35.84", longitude="50.93", villages_served=[])
+    response = client.post(reverse("landfills:edit", args=[site.pk]), data)
+    assert response.status_code == 302
+    site.refresh_from_db()
+    assert site.review_state == Site.Review.SUBMITTED and site.remaining_capacity_tonnes == 4000
+    # While the reviewer has it, the edit page is not offered and the submit is refused.
+    detail = client.get(reverse("landfills:detail", args=[site.pk])).content.decode()
+    assert reverse("landfills:edit", args=[site.pk]) not in detail
+    response = client.post(reverse("landfills:edit", args=[site.pk]), data)
+    assert response.status_code == 400 and "برای بررسی فرستاده شده است" in response.content.decode()
