@@ -43,7 +43,15 @@ def _demo_units():
         Administration.objects.filter(kind=Administration.Kind.DEHYARI, is_demo=True).select_related("org_unit").order_by("pk").first()
     )
     village = dehyari.org_unit if dehyari else district.subtree().filter(kind=K.VILLAGE).order_by("pk").first()
-    return {"country": country, "province": province, "county": county, "district": district, "city": city, "village": village}
+    units = {"country": country, "province": province, "county": county, "district": district, "city": city,
+             "village": village}
+    # Tehran province carries the IT-supervision and landfill demo data; Varamin is one of its counties.
+    tehran = _unit(K.PROVINCE, "تهران")
+    varamin = _unit(K.COUNTY, "ورامین", tehran) if tehran else None
+    varamin_city = _unit(K.CITY, "ورامین", varamin) if varamin else None
+    units.update({"tehran": tehran, "varamin": varamin, "varamin_city": varamin_city,
+                  "varamin_district": varamin_city.parent if varamin_city else None})
+    return units
 
 
 DEMO_STAFF = [
@@ -57,6 +65,11 @@ DEMO_STAFF = [
     ("demo-district", "کارشناس", "بخشداری", Role.DISTRICT_REVIEWER, "district"),
     ("demo-municipality", "کارشناس", "شهرداری", Role.MUNICIPALITY_STAFF, "city"),
     ("demo-dehyari", "کارشناس", "دهیاری", Role.DEHYARI_STAFF, "village"),
+    ("demo-tehran", "کارشناس", "استانداری تهران", Role.PROVINCE_REVIEWER, "tehran"),
+    ("demo-tehran-it", "ناظر فناوری اطلاعات", "استان تهران", Role.IT_SUPERVISOR, "tehran"),
+    ("demo-varamin-county", "کارشناس", "فرمانداری ورامین", Role.COUNTY_REVIEWER, "varamin"),
+    ("demo-varamin", "کارشناس", "شهرداری ورامین", Role.MUNICIPALITY_STAFF, "varamin_city"),
+    ("demo-varamin-district", "کارشناس", "بخشداری مرکزی ورامین", Role.DISTRICT_REVIEWER, "varamin_district"),
 ]
 
 
@@ -67,6 +80,8 @@ def demo_accounts_create():
     units = _demo_units()
     accounts = []
     for username, first, last, role, unit_key in DEMO_STAFF:
+        if units.get(unit_key) is None:  # Tehran's accounts need the full hierarchy
+            continue
         user, created = User.objects.get_or_create(
             username=username,
             defaults={"first_name": first, "last_name": last, "is_staff": role == Role.SYSTEM_ADMIN,
