@@ -61,6 +61,7 @@ def test_officer_imports_a_filled_template(page, screenshot, form, tmp_path):
     upload_form = page.locator("#upload-form")
     upload_form.locator("input[type=file]").set_input_files(str(filled))
     upload_form.locator("select[name=data_set]").select_option(str(form["set"].pk))
+    screenshot("stats-import-upload")
     upload_form.get_by_role("button", name="بررسی فایل (اجرای آزمایشی)").click()
     page.get_by_role("heading", name="نتیجه بررسی (اجرای آزمایشی)").wait_for()
     assert page.locator("[data-count=imported]").inner_text() == "۴"

@@ -57,7 +57,8 @@ def _validation(element):
         elif vt == ValueType.INTEGER_ZERO_OR_POSITIVE:
             kwargs["formula1"] = "0"
     elif vt == ValueType.NUMBER:
-        kwargs = {"type": "decimal", "operator": "between", "formula1": "-999999999999999", "formula2": "999999999999999"}
+        kwargs = {"type": "decimal", "operator": "between",
+                  "formula1": "-999999999999999", "formula2": "999999999999999"}
     elif vt == ValueType.PERCENTAGE:
         kwargs = {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "100"}
     elif vt == ValueType.BOOLEAN:

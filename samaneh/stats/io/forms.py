@@ -8,6 +8,14 @@ from samaneh.stats import periods
 from samaneh.stats.io import selectors
 
 
+class PeriodInput(forms.TextInput):
+    """Shows the period in the reader's digits; what comes back is normalised by PersianFormMixin."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return localize_digits(value) if value else value
+
+
 class _DataSetAndPeriod(PersianFormMixin, forms.Form):
     data_set = forms.ModelChoiceField(
         label=_("فرم (مجموعه داده)"), queryset=None, empty_label=None,
@@ -16,7 +24,7 @@ class _DataSetAndPeriod(PersianFormMixin, forms.Form):
     )
     period = forms.CharField(
         label=_("دوره"), required=False, max_length=10,
-        widget=forms.TextInput(attrs={"class": "form-control", "dir": "ltr", "placeholder": "۱۴۰۳۰۷"}),
+        widget=PeriodInput(attrs={"class": "form-control", "dir": "ltr", "placeholder": "۱۴۰۳۰۷"}),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -33,10 +41,11 @@ class _DataSetAndPeriod(PersianFormMixin, forms.Form):
         except periods.PeriodError as error:
             raise ValidationError({"period": str(error)}) from None
         if period.type != data_set.period_type:
-            raise ValidationError({"period": _("دوره %(id)s %(type)s نیست؛ فرم «%(name)s» دوره %(wanted)s می‌خواهد.") % {
+            message = _("دوره %(id)s %(type)s نیست؛ فرم «%(name)s» دوره %(wanted)s می‌خواهد.") % {
                 "id": localize_digits(period.id), "type": periods.PERIOD_TYPE_LABELS[period.type],
                 "name": data_set.name, "wanted": periods.PERIOD_TYPE_LABELS[data_set.period_type],
-            }})
+            }
+            raise ValidationError({"period": message})
         cleaned["period"] = period.id
         return cleaned
 

@@ -121,7 +121,8 @@ def _read_workbook(workbook, chosen_period):
                 if row_number == layout.DATA_SET_CELL[0]:
                     data_set_uid = first
                 elif first == layout.PERIOD_KEY:
-                    period_cell = values[layout.PERIOD_VALUE_COLUMN - 1] if len(values) >= layout.PERIOD_VALUE_COLUMN else None
+                    column = layout.PERIOD_VALUE_COLUMN
+                    period_cell = values[column - 1] if len(values) >= column else None
                 elif first == layout.UNIT_KEY:
                     keys = [cell_text(v) for v in values]
                     parsed.data_set_uid = data_set_uid
@@ -130,7 +131,9 @@ def _read_workbook(workbook, chosen_period):
         if keys is None:
             period_cell = None
     if keys is None:
-        raise FileRefused(_("این فایل الگوی ورود داده سامانه نیست (ردیف کلیدهای پنهان پیدا نشد)؛ الگو را از همین صفحه بگیرید."))
+        raise FileRefused(
+            _("این فایل الگوی ورود داده سامانه نیست (ردیف کلیدهای پنهان پیدا نشد)؛ الگو را از همین صفحه بگیرید.")
+        )
     parsed.period = _period_text(period_cell, chosen_period)
     for row in parsed.rows:
         row["period"] = parsed.period

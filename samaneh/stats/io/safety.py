@@ -51,6 +51,10 @@ def too_large_message(limit=None):
     return _("حجم فایل بیش از سقف مجاز %(mb)s مگابایت است.") % {"mb": megabytes_text(limit or max_upload_bytes())}
 
 
+def macro_message():
+    return _("فایل اکسل ماکرو (VBA) دارد و پذیرفته نیست؛ آن را بدون ماکرو و با قالب xlsx ذخیره کنید.")
+
+
 def file_check(upload) -> CheckedFile:
     """Size, kind and content checks for an uploaded .xlsx or .csv; FileRefused says what is wrong."""
     name = (getattr(upload, "name", "") or "").lower()
@@ -101,19 +105,20 @@ def _xlsx_check(upload, head):
             if entry.flag_bits & 0x1:
                 raise FileRefused(_("فایل اکسل رمزگذاری شده است؛ نسخه بدون رمز را بارگذاری کنید."))
             if entry.filename.lower().endswith("vbaproject.bin"):
-                raise FileRefused(_("فایل اکسل ماکرو (VBA) دارد و پذیرفته نیست؛ آن را بدون ماکرو و با قالب xlsx ذخیره کنید."))
+                raise FileRefused(macro_message())
             uncompressed += entry.file_size
             compressed += entry.compress_size
             if entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1) and entry.file_size > 1024 * 1024:
                 raise FileRefused(_("فایل اکسل غیرعادی فشرده شده است (بمب فشرده‌سازی) و پذیرفته نیست."))
-        if uncompressed > MAX_UNCOMPRESSED_BYTES or uncompressed > MAX_COMPRESSION_RATIO * max(compressed, 1) + 1024 * 1024:
+        overall_ratio_exceeded = uncompressed > MAX_COMPRESSION_RATIO * max(compressed, 1) + 1024 * 1024
+        if uncompressed > MAX_UNCOMPRESSED_BYTES or overall_ratio_exceeded:
             raise FileRefused(_("فایل اکسل غیرعادی فشرده شده است (بمب فشرده‌سازی) و پذیرفته نیست."))
         names = {entry.filename for entry in entries}
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
             raise FileRefused(_("این فایل اکسل (xlsx) واقعی نیست؛ شاید فایل دیگری است که نامش تغییر کرده."))
         content_types = archive.read("[Content_Types].xml")
     if b"macroEnabled" in content_types:
-        raise FileRefused(_("فایل اکسل ماکرو (VBA) دارد و پذیرفته نیست؛ آن را بدون ماکرو و با قالب xlsx ذخیره کنید."))
+        raise FileRefused(macro_message())
     if XLSX_MAIN_TYPE.encode() not in content_types:
         raise FileRefused(_("این فایل اکسل (xlsx) واقعی نیست؛ شاید فایل دیگری است که نامش تغییر کرده."))
     upload.seek(0)

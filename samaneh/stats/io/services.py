@@ -24,7 +24,7 @@ from samaneh.stats.datavalues import ImportSummary, datavalues_import
 from samaneh.stats.io import parsers
 from samaneh.stats.io.models import ImportJob
 from samaneh.stats.io.safety import FileRefused, file_check
-from samaneh.stats.models import CategoryOptionCombo, DataElement, DataValue, DEFAULT_COC_UID
+from samaneh.stats.models import DEFAULT_COC_UID, CategoryOptionCombo, DataElement, DataValue
 from samaneh.stats.uids import org_unit_id
 from samaneh.stats.values import InvalidValue, clean_value
 
@@ -54,7 +54,9 @@ def import_check(*, user, upload, data_set, period=""):
     checked = file_check(upload)
     parsed = _parse(checked.file_format, file=upload, text=checked.text, period=period)
     if parsed.data_set_uid and parsed.data_set_uid != data_set.uid:
-        raise FileRefused(_("این فایل الگوی فرم دیگری است، نه «%(name)s»؛ الگوی همین فرم را بگیرید.") % {"name": data_set.name})
+        raise FileRefused(
+            _("این فایل الگوی فرم دیگری است، نه «%(name)s»؛ الگوی همین فرم را بگیرید.") % {"name": data_set.name}
+        )
     if not parsed.rows:
         raise FileRefused(_("فایل هیچ مقداری ندارد؛ دست‌کم یک خانه را پر کنید."))
     summary = datavalues_import(user=user, rows=parsed.rows, dry_run=True, data_set=data_set)

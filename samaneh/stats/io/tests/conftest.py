@@ -31,7 +31,8 @@ def meta(tree):
     m.tree = tree
     m.default = default_combo_ensure()
     m.default_coc = m.default.option_combos.get()
-    gender = category_create(code="IO_GENDER", name="جنسیت", options=[("IO_F", "زن", "Female"), ("IO_M", "مرد", "Male")])
+    gender = category_create(code="IO_GENDER", name="جنسیت",
+                             options=[("IO_F", "زن", "Female"), ("IO_M", "مرد", "Male")])
     m.gender = combo_create(code="IO_G", name="جنسیت", categories=[gender])
     m.coc_f, m.coc_m = list(m.gender.option_combos.order_by("sort_order"))
 

@@ -103,7 +103,8 @@ def test_other_extension(officer_client, meta):
 
 
 def test_template_of_another_form(officer_client, meta):
-    filled = fill(download(officer_client, meta.yearly, "1402"), {(meta.tree["city1"], meta.permits, meta.default_coc): 3})
+    filled = fill(download(officer_client, meta.yearly, "1402"),
+                  {(meta.tree["city1"], meta.permits, meta.default_coc): 3})
     _refused(upload(officer_client, meta.monthly, filled), "الگوی فرم دیگری است")
 
 

@@ -62,7 +62,8 @@ def test_excel_round_trip_dry_run_then_import(officer_client, meta, django_captu
     response = upload(officer_client, meta.monthly, filled)
     assert response.status_code == 302
     job = ImportJob.objects.get()
-    assert job.status == ImportJob.Status.CHECKED and job.user == meta.officer and job.org_unit == meta.tree["d1"]  # the smallest unit holding both rows
+    assert job.status == ImportJob.Status.CHECKED and job.user == meta.officer
+    assert job.org_unit == meta.tree["d1"]  # the smallest unit holding both rows
     assert DataValue.objects.count() == 0  # a dry run writes nothing
 
     page = officer_client.get(response["Location"]).content.decode()
@@ -88,7 +89,8 @@ def test_excel_round_trip_dry_run_then_import(officer_client, meta, django_captu
     # The same file again changes nothing, and the dry run says so.
     upload(officer_client, meta.monthly, filled)
     again = ImportJob.objects.latest("pk")
-    assert (again.dry_run_summary["imported"], again.dry_run_summary["updated"], again.dry_run_summary["unchanged"]) == (0, 0, 5)
+    counts = again.dry_run_summary
+    assert (counts["imported"], counts["updated"], counts["unchanged"]) == (0, 0, 5)
 
 
 def test_period_from_upload_form_when_cell_empty(officer_client, meta, django_capture_on_commit_callbacks):
@@ -118,7 +120,8 @@ def test_csv_template_and_round_trip(officer_client, meta, django_capture_on_com
     job = ImportJob.objects.get()
     assert job.file_format == "csv" and job.dry_run_summary["imported"] == 2
     _confirm(officer_client, job, django_capture_on_commit_callbacks)
-    assert dict(DataValue.objects.values_list("data_element__code", "value")) == {"IO_PERMITS": "12", "IO_SPENT": "99.5"}
+    stored = dict(DataValue.objects.values_list("data_element__code", "value"))
+    assert stored == {"IO_PERMITS": "12", "IO_SPENT": "99.5"}
     assert DataValue.objects.get(data_element=meta.spent).comment == "برآورد"
 
 
