@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samaneh.core.forms import JalaliDateField, PersianFormMixin
+from samaneh.core.text import localize_digits
 from samaneh.itgov.models import (
     Answer, Hosting, ITProfile, Licence, ProductVersion, ReportsTo, SupportStatus,
 )
@@ -14,6 +15,34 @@ SKILLS = [
 ]
 
 
+class PersianNumberInput(forms.TextInput):
+    """A number shown in Persian digits (typed either way; PersianFormMixin normalises), left to right.
+    Not type=number: browsers refuse Persian digits typed into a number input."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "dir": "ltr", **(attrs or {})})
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return localize_digits(value) if value is not None else value
+
+
+class BootstrapMixin:
+    """Bootstrap's classes on every widget, so the forms look like the rest of the site."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 def _count_messages(label):
     return {
         "min_value": _("«%(field)s» نمی‌تواند منفی باشد.") % {"field": label},
@@ -22,14 +51,14 @@ def _count_messages(label):
     }
 
 
-class _SectionForm(PersianFormMixin, forms.ModelForm):
+class _SectionForm(PersianFormMixin, BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             # The model's counts are positive integers: Django's min_value check runs with our message. A text
             # box, not type=number: browsers refuse Persian digits typed into a number input.
             if isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField):
-                field.widget = forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"})
+                field.widget = PersianNumberInput(attrs={"inputmode": "numeric", "class": "form-control form-control-sm"})
                 field.error_messages.update(_count_messages(field.label))
 
 
@@ -42,7 +71,7 @@ class HardwareForm(_SectionForm):
 class ManagementForm(_SectionForm):
     it_budget_share = forms.DecimalField(
         label=_("سهم فناوری اطلاعات از بودجه (درصد)"), min_value=0, max_value=100, decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
+        widget=PersianNumberInput(),
         error_messages={"min_value": _("«سهم فناوری اطلاعات از بودجه» نمی‌تواند منفی باشد."),
                         "max_value": _("«سهم فناوری اطلاعات از بودجه» درصد است و از ۱۰۰ بیشتر نمی‌شود."),
                         "invalid": _("«سهم فناوری اطلاعات از بودجه» باید عدد باشد.")})
@@ -83,7 +112,7 @@ class NewProfileForm(PersianFormMixin, forms.Form):
 OTHER = "other"
 
 
-class SoftwareForm(PersianFormMixin, forms.Form):
+class SoftwareForm(PersianFormMixin, BootstrapMixin, forms.Form):
     """One domain's software. The version list is the catalogue's; choosing «other» requires the product's
     name and stores it as pending catalogue review."""
 
@@ -92,6 +121,7 @@ class SoftwareForm(PersianFormMixin, forms.Form):
     other_vendor = forms.CharField(label=_("تأمین‌کننده"), max_length=150, required=False)
     other_version = forms.CharField(label=_("نسخه"), max_length=40, required=False)
     since_year = forms.IntegerField(label=_("در کار از سال"), min_value=1350, max_value=1500, required=False,
+                                    widget=PersianNumberInput(),
                                     error_messages={"min_value": _("«در کار از سال» باید سالی جلالی باشد."),
                                                     "max_value": _("«در کار از سال» باید سالی جلالی باشد."),
                                                     "invalid": _("«در کار از سال» باید عدد باشد.")})
@@ -148,7 +178,7 @@ class ReviewForm(PersianFormMixin, forms.Form):
     text = forms.CharField(label=_("نظر بررسی‌کننده"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class VersionForm(PersianFormMixin, forms.ModelForm):
+class VersionForm(PersianFormMixin, BootstrapMixin, forms.ModelForm):
     released_on = JalaliDateField(label=_("تاریخ انتشار"), required=False)
     end_of_support = JalaliDateField(label=_("پایان پشتیبانی"), required=False)
     support_status = forms.ChoiceField(label=_("وضعیت پشتیبانی"), choices=SupportStatus.choices)
@@ -158,8 +188,8 @@ class VersionForm(PersianFormMixin, forms.ModelForm):
         fields = ["version", "released_on", "support_status", "end_of_support"]
 
 
-class WeightsForm(PersianFormMixin, forms.Form):
-    effective_year = forms.IntegerField(label=_("از سال"), min_value=1390, max_value=1500)
+class WeightsForm(PersianFormMixin, BootstrapMixin, forms.Form):
+    effective_year = forms.IntegerField(label=_("از سال"), min_value=1390, max_value=1500, widget=PersianNumberInput())
     software = forms.CharField(label=_("وزن نرم‌افزار"))
     hardware = forms.CharField(label=_("وزن سخت‌افزار"))
     management = forms.CharField(label=_("وزن مدیریت"))

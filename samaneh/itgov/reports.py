@@ -149,26 +149,28 @@ def heterogeneity(root: OrgUnit, year: int):
 def maturity_map(root, profiles):
     """Markers coloured by mean overall maturity, one per unit below `root` whose seat we know.
 
-    There are no county boundaries or municipality coordinates in the platform yet, so the map places a
-    marker per county (or per province at country level) at the county seat / provincial capital listed in
-    `places`, and says which units it could not place."""
+    The platform has province boundaries (`samaneh.geo.boundaries`) but no county boundaries and no
+    municipality coordinates: at country level the provinces themselves are coloured (`areas`, by unit id);
+    inside a province the province is outlined and each county is a marker at its seat (`places`), and the
+    page names the units it could not place."""
     groups = defaultdict(list)
     for p in profiles:
         key = _group_key(root, p["org_unit__path"])
         if key is not None and p["score_overall"] is not None:
             groups[key].append(p["score_overall"])
     units = OrgUnit.objects.in_bulk(list(groups))
-    markers, unplaced = [], []
+    markers, unplaced, areas = [], [], {}
     for pk, scores in groups.items():
         unit = units[pk]
         where = places.locate(unit)
         mean = sum(scores) / len(scores)
+        areas[pk] = {"score": round(mean, 1), "count": len(scores), "band": band_of(mean)}
         if where is None:
             unplaced.append(unit.name)
             continue
         markers.append({"name": unit.name, "lat": where[0], "lng": where[1], "score": round(mean, 1),
                         "count": len(scores), "band": band_of(mean)})
-    return {"markers": sorted(markers, key=lambda m: m["name"]), "unplaced": sorted(unplaced),
+    return {"markers": sorted(markers, key=lambda m: m["name"]), "unplaced": sorted(unplaced), "areas": areas,
             "level": "county" if root.level >= 1 else "province"}
 
 

@@ -9,7 +9,7 @@ from samaneh.geo import scope
 from samaneh.geo.models import Administration
 from samaneh.itgov import scoring
 from samaneh.itgov.models import (
-    ControlAnswer, Domain, ITProfile, ProductVersion, Requirement, RequirementKind, SoftwareUse,
+    ControlAnswer, Domain, ITProfile, ProductVersion, Requirement, RequirementKind, SecurityTheme, SoftwareUse,
 )
 
 READ_PERMS = (Perm.IT_PROFILE_EDIT, Perm.IT_REVIEW, Perm.IT_REPORTS)
@@ -40,8 +40,13 @@ def domains_for(profile):
     return [d for d in Domain.objects.in_force(profile.year) if d.applies(profile.administration.kind)]
 
 
+THEME_ORDER = {theme: index for index, theme in enumerate(SecurityTheme.values)}
+
+
 def controls_for(year):
-    return Requirement.objects.in_force(year).filter(kind=RequirementKind.CONTROL).order_by("theme", "code")
+    """The framework's controls in force in `year`, theme by theme in the framework's own order."""
+    controls = Requirement.objects.in_force(year).filter(kind=RequirementKind.CONTROL)
+    return sorted(controls, key=lambda c: (THEME_ORDER.get(c.theme, 99), c.code))
 
 
 def versions_for_domain(domain, year):

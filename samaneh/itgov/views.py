@@ -406,10 +406,22 @@ def heterogeneity(request):
     if fmt == "pdf":
         return pdf_response(render_pdf("itgov/heterogeneity_pdf.html", data), f"heterogeneity-{year}.pdf")
     return render(request, "itgov/heterogeneity.html", {
-        **data, "breadcrumb": root.ancestors(), "children": _children_choices(root),
+        **data, "breadcrumb": root.ancestors(), "children": _children_choices(root), "outline": _outline(root),
         "tile_url": getattr(settings, "MAP_TILE_URL", ""),
         "map_json": data["map"],
     })
+
+
+def _outline(root):
+    """Province boundaries inside or around `root` (GeoJSON), or None where the boundary file is missing."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from samaneh.geo.boundaries import boundaries_geojson
+
+    try:
+        return boundaries_geojson("province", within=root)
+    except (ImproperlyConfigured, OSError):
+        return None
 
 
 def _heterogeneity_sheets(data):

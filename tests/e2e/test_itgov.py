@@ -130,7 +130,7 @@ def test_profile_return_fix_approve_and_supervisory_report(browser, live_server,
     assert "SEC-NW-01" in province_page.locator("#controls-table").inner_text()
     province_page.screenshot(path=str(_artifact("itgov-supervisory")), full_page=True)
     errors = []
-    province_page.on("pageerror", lambda error: errors.append(str(error)))
+    province_page.on("pageerror", lambda error: errors.append(str(error) + (error.stack or "")))
     province_page.goto(f"{reverse('itgov:heterogeneity')}?unit={live_tree['p1'].pk}&year={YEAR}")
     province_page.wait_for_load_state("networkidle")
     province_page.screenshot(path=str(_artifact("itgov-heterogeneity")), full_page=True)
