@@ -19,7 +19,7 @@ from samaneh.stats import periods
 from samaneh.stats.io import layout
 from samaneh.stats.io.safety import FileRefused
 
-MAX_ROWS = 200_000
+MAX_ROWS = 500_000
 MAX_COLUMNS = 2_000
 
 

@@ -49,6 +49,16 @@ def test_formula_names_the_cell(officer_client, meta):
     assert "فرمول پذیرفته نیست" in page
 
 
+def test_text_that_starts_with_equals_is_refused_as_a_formula(officer_client, meta):
+    workbook = Workbook()
+    cell = workbook.active["E9"]
+    cell.value = "=cmd|' /C calc'!A0"
+    cell.data_type = "s"  # stored as text, not as a formula: still refused
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    _refused(upload(officer_client, meta.monthly, buffer.getvalue()), "E9", "فرمول")
+
+
 def test_formula_on_another_sheet_is_refused_too(officer_client, meta):
     workbook = Workbook()
     workbook.active["A1"] = "orgUnit"
