@@ -49,7 +49,7 @@ from samaneh.core.text import localize_digits, normalize_digits, persian_sort_ke
 from samaneh.geo import scope
 from samaneh.geo.models import OrgUnit
 from samaneh.stats import periods
-from samaneh.stats.analytics.models import HIERARCHY_CHANGED, SUMMARY_LEVELS
+from samaneh.stats.analytics.models import HIERARCHY_CHANGED, SUMMARY_LEVELS, summary_period
 from samaneh.stats.expressions import ExpressionError, compile_expression
 from samaneh.stats.models import (
     AggregationType,
@@ -302,14 +302,19 @@ def _chunks(items, size=IN_CHUNK):
 
 
 def _dirty(element_ids):
+    """{element: summary periods changed since the last refresh}, or None for "everything" (a unit moved)."""
     element_ids = list(element_ids)
-    ids = element_ids + [HIERARCHY_CHANGED]
+    ids = element_ids + [HIERARCHY_CHANGED[0]]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT element_id FROM stats_analytics_dirtyelement WHERE element_id IN ({_in(ids)})", ids)
-        found = {row[0] for row in cursor.fetchall()}
-    if HIERARCHY_CHANGED in found:
-        return set(element_ids)
-    return found
+        cursor.execute(f"SELECT element_id, period FROM stats_analytics_dirtyperiod WHERE element_id IN ({_in(ids)})",
+                       ids)
+        found = cursor.fetchall()
+    if HIERARCHY_CHANGED in {tuple(row) for row in found}:
+        return {pk: None for pk in element_ids}
+    out = defaultdict(set)
+    for element_id, period in found:
+        out[element_id].add(summary_period(period))
+    return out
 
 
 def _live_roots(units):
@@ -436,14 +441,24 @@ def _period_keys(pe_groups, with_weeks):
 
 def _stat(elements, dirty, kinds, wanted_cocs, pe_groups, ou_groups, out):
     acc = {}
-    summary_ok = not any(p.type == periods.WEEKLY for g in pe_groups for p in g.periods)
-    clean = [e.pk for e in elements if e.pk not in dirty] if summary_ok else []
-    live = [e.pk for e in elements if e.pk not in clean]
     unit_keys = _unit_keys(ou_groups)
     all_units = {u.pk: u for g in ou_groups for u in g.units}
     summary_units = {pk: u for pk, u in all_units.items() if u.level in SUMMARY_LEVELS}
     below_units = {pk: u for pk, u in all_units.items() if u.level not in SUMMARY_LEVELS}
-
+    # A period group can come from the summary for an element unless it asks for weeks (the summary files
+    # them under months) or covers a period of that element written since the last refresh.
+    covers = [
+        None if any(p.type == periods.WEEKLY for p in g.periods)
+        else set().union(*(_covering(p, with_weeks=False) for p in g.periods))
+        for g in pe_groups
+    ]
+    plans = defaultdict(list)
+    for element in elements:
+        changed = dirty.get(element.pk, set())
+        clean = frozenset(
+            i for i, cover in enumerate(covers) if cover is not None and changed is not None and not cover & changed
+        )
+        plans[clean].append(element.pk)
     targets = {}
 
     def add(element_id, coc_id, pe_keys, ou_keys, total, count, minimum, maximum):
@@ -456,35 +471,36 @@ def _stat(elements, dirty, kinds, wanted_cocs, pe_groups, ou_groups, out):
                 for target in combos:
                     _merge(acc, (element_id, target, pe_key, ou_key), total, count, minimum, maximum)
 
-    if clean and summary_units:
-        pkeys = _period_keys(pe_groups, with_weeks=False)
-        by_level = defaultdict(list)
-        for unit in summary_units.values():
-            by_level[unit.level].append(unit.pk)
-        for element_id, unit_pk, period, coc_id, total, count, minimum, maximum in _fetch_summary(
-            clean, sorted(pkeys), by_level
+    def live(element_ids, groups, units):
+        pkeys = _period_keys(groups, with_weeks=True)
+        reach = {}
+        for element_id, unit_pk, path, period, coc_id, numeric, _text in _fetch_live(
+            element_ids, list(pkeys), units.values()
         ):
-            add(element_id, coc_id, pkeys[period], unit_keys[unit_pk], total, count, minimum, maximum)
-    live_jobs = []
-    if clean and below_units:
-        live_jobs.append((clean, below_units))
-    if live:
-        live_jobs.append((live, all_units))
-    if live_jobs:
-        pkeys = _period_keys(pe_groups, with_weeks=True)
-        for element_ids, units in live_jobs:
-            wanted = set(units)
-            reach = {}
-            for element_id, unit_pk, path, period, coc_id, numeric, _text in _fetch_live(
-                element_ids, list(pkeys), units.values()
+            if numeric is None:
+                continue
+            ou_keys = reach.get(unit_pk)
+            if ou_keys is None:
+                ou_keys = [k for a in path.strip(".").split(".") if int(a) in units for k in unit_keys[int(a)]]
+                reach[unit_pk] = ou_keys
+            add(element_id, coc_id, pkeys[period], ou_keys, numeric, 1, numeric, numeric)
+
+    for clean, element_ids in plans.items():
+        clean_groups = [g for i, g in enumerate(pe_groups) if i in clean]
+        stale_groups = [g for i, g in enumerate(pe_groups) if i not in clean]
+        if clean_groups and summary_units:
+            pkeys = _period_keys(clean_groups, with_weeks=False)
+            by_level = defaultdict(list)
+            for unit in summary_units.values():
+                by_level[unit.level].append(unit.pk)
+            for element_id, unit_pk, period, coc_id, total, count, minimum, maximum in _fetch_summary(
+                element_ids, sorted(pkeys), by_level
             ):
-                if numeric is None:
-                    continue
-                ou_keys = reach.get(unit_pk)
-                if ou_keys is None:
-                    ou_keys = [k for a in path.strip(".").split(".") if int(a) in wanted for k in unit_keys[int(a)]]
-                    reach[unit_pk] = ou_keys
-                add(element_id, coc_id, pkeys[period], ou_keys, numeric, 1, numeric, numeric)
+                add(element_id, coc_id, pkeys[period], unit_keys[unit_pk], total, count, minimum, maximum)
+        if clean_groups and below_units:
+            live(element_ids, clean_groups, below_units)
+        if stale_groups:
+            live(element_ids, stale_groups, all_units)
     slots = {e.pk: (_SLOT[kinds[e.pk]], kinds[e.pk] == AggregationType.AVERAGE) for e in elements}
     for key, stats in acc.items():
         if stats[1]:

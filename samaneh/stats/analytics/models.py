@@ -5,18 +5,31 @@ the sum, count, minimum and maximum of every numeric value stored at that unit o
 period. Weekly values are filed under the month they start in; yearly and seasonal values keep their own
 period id, so a request for a year sums the rows of the year, its seasons and its months.
 
-`DirtyElement` lists the elements whose summary no longer matches the stored values. Database triggers
-(migration 0002) add an element the moment one of its values is inserted, updated or deleted — by any
-writer, in the writer's own transaction — so the engine never answers from a stale summary: it queries the
-stored values live for dirty elements until `analytics_refresh` rebuilds them. Element id 0 marks a
-change of the hierarchy itself (a unit moved), which makes the whole summary unusable until a refresh.
+`DirtyPeriod` lists the (element, period) pairs whose summary no longer matches the stored values.
+Database triggers (migrations 0002, 0005) add a pair the moment a value is inserted, updated or deleted —
+by any writer, in the writer's own transaction — so the engine never answers from a stale summary: a
+request touching a dirty pair reads the stored values live until `analytics_refresh` rebuilds that pair.
+(0, '') marks a change of the hierarchy itself (a unit moved): the whole summary is unusable until a refresh.
 """
 from django.db import models
+
+from samaneh.stats import periods
 
 # The summary covers these org-unit levels (country 0, province 1, county 2). Below them a unit holds
 # few values, so reading the stored values directly is as fast as reading a summary.
 SUMMARY_LEVELS = (0, 1, 2)
-HIERARCHY_CHANGED = 0
+HIERARCHY_CHANGED = (0, "")
+
+
+def summary_period(period_id):
+    """The period a stored period is filed under in the summary (a week under its month), or None for an
+    id that is no period (never asked for either)."""
+    if "W" not in period_id:
+        return period_id
+    try:
+        return periods.parse(period_id).parent(periods.MONTHLY).id
+    except periods.PeriodError:
+        return None
 
 
 class Aggregate(models.Model):
@@ -58,6 +71,12 @@ class WeekMonth(models.Model):
     month = models.CharField(max_length=8)
 
 
-class DirtyElement(models.Model):
-    element_id = models.IntegerField(primary_key=True)
+class DirtyPeriod(models.Model):
+    """(element, stored period) whose values changed since the last refresh; (0, '') = the hierarchy moved."""
+
+    element_id = models.IntegerField()
+    period = models.CharField(max_length=8)
     version = models.IntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["element_id", "period"], name="stats_analytics_dirty_once")]

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 
 from samaneh.geo.models import OrgUnit
-from samaneh.stats import periods
-from samaneh.stats.analytics.models import HIERARCHY_CHANGED, SUMMARY_LEVELS, DirtyElement, SummaryUnit
+from samaneh.stats.analytics.models import HIERARCHY_CHANGED, SUMMARY_LEVELS, DirtyPeriod, SummaryUnit, summary_period
 from samaneh.stats.models import DataElement
 
 ELEMENTS_PER_STATEMENT = 8
@@ -59,25 +59,29 @@ def _weeks_map(element_ids):
                   AND NOT EXISTS (SELECT 1 FROM stats_analytics_weekmonth w WHERE w.week = dv.period)""",
             [*element_ids, "%W%"],
         )
-        rows = []
-        for (week_id,) in cursor.fetchall():
-            try:
-                rows.append((week_id, periods.parse(week_id).parent(periods.MONTHLY).id))
-            except periods.PeriodError:
-                continue  # not a period we know: analytics never asks for it either
+        rows = [(week, summary_period(week)) for (week,) in cursor.fetchall()]
+        rows = [row for row in rows if row[1]]  # a week id we cannot parse is never asked for either
         if rows:
             cursor.executemany("INSERT INTO stats_analytics_weekmonth (week, month) VALUES (%s, %s)", rows)
 
 
-def _rebuild(element_ids):
-    """Each stored value is filed once, at its summary unit; then levels roll up one into the next."""
+def _rebuild(element_ids, period_ids=None):
+    """The summary rows of these elements (only of `period_ids`, summary periods, when given): each stored
+    value is filed once, at its summary unit; then counties roll up into provinces, provinces into the country."""
     marks = ", ".join(["%s"] * len(element_ids))
+    only = f"IN ({', '.join(['%s'] * len(period_ids))})" if period_ids else None
+    some = list(period_ids or [])
     inserted = 0
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM stats_analytics_aggregate WHERE data_element_id IN ({marks})", element_ids)
-        for period_expr, join, where in (
-            ("dv.period", "", "AND dv.period NOT LIKE %s"),
-            ("w.month", "JOIN stats_analytics_weekmonth w ON w.week = dv.period", ""),
+        cursor.execute(
+            f"DELETE FROM stats_analytics_aggregate WHERE data_element_id IN ({marks})"
+            + (f" AND period {only}" if only else ""),
+            [*element_ids, *some],
+        )
+        for period_expr, join, where, params in (
+            ("dv.period", "", "AND dv.period NOT LIKE %s" + (f" AND dv.period {only}" if only else ""), ["%W%", *some]),
+            ("w.month", "JOIN stats_analytics_weekmonth w ON w.week = dv.period",
+             f"AND w.month {only}" if only else "", some),
         ):
             cursor.execute(
                 f"""INSERT INTO stats_analytics_aggregate {_COLUMNS}
@@ -86,7 +90,7 @@ def _rebuild(element_ids):
                     FROM stats_datavalue dv {join} JOIN stats_analytics_summaryunit s ON s.unit_id = dv.org_unit_id
                     WHERE dv.data_element_id IN ({marks}) AND dv.numeric IS NOT NULL {where}
                     GROUP BY dv.data_element_id, s.level, s.home_id, {period_expr}, dv.category_option_combo_id""",
-                [*element_ids, "%W%"] if where else element_ids,
+                [*element_ids, *params],
             )
             inserted += max(cursor.rowcount, 0)
         for level in sorted(SUMMARY_LEVELS, reverse=True)[:-1]:
@@ -96,8 +100,9 @@ def _rebuild(element_ids):
                            SUM(a.total), SUM(a.count), MIN(a.minimum), MAX(a.maximum)
                     FROM stats_analytics_aggregate a JOIN geo_orgunit u ON u.id = a.org_unit_id
                     WHERE a.data_element_id IN ({marks}) AND a.level = %s AND u.parent_id IS NOT NULL
+                      {f"AND a.period {only}" if only else ""}
                     GROUP BY a.data_element_id, u.parent_id, a.period, a.category_option_combo_id""",
-                [level - 1, *element_ids, level],
+                [level - 1, *element_ids, level, *some],
             )
             inserted += max(cursor.rowcount, 0)
     return inserted
@@ -105,24 +110,34 @@ def _rebuild(element_ids):
 
 @transaction.atomic
 def analytics_refresh(*, full=False) -> RefreshReport:
-    """Rebuild the summary of every element marked dirty (or of all elements with `full`).
+    """Rebuild the summary where it is marked dirty: the changed periods of the changed elements (or all of
+    it with `full`, or after a unit moved).
 
     A mark is cleared only if its version is still the one read here: a write that lands while the
-    rebuild runs leaves its element dirty, and the engine keeps answering it live until the next refresh.
+    rebuild runs leaves its mark, and the engine keeps answering that period live until the next refresh.
     """
     started = time.perf_counter()
-    marks = dict(DirtyElement.objects.values_list("element_id", "version"))
+    marks = {(e, p): v for e, p, v in DirtyPeriod.objects.values_list("element_id", "period", "version")}
     hierarchy = full or HIERARCHY_CHANGED in marks or not SummaryUnit.objects.exists()
     _summary_units_rebuild(full=hierarchy)
+    rows = 0
     if hierarchy:
         targets = list(DataElement.objects.order_by("pk").values_list("pk", flat=True))
+        if targets:
+            _weeks_map(targets)
+        for start in range(0, len(targets), ELEMENTS_PER_STATEMENT):
+            rows += _rebuild(targets[start:start + ELEMENTS_PER_STATEMENT])
     else:
-        targets = sorted(pk for pk in marks if pk != HIERARCHY_CHANGED)
-    rows = 0
-    if targets:
-        _weeks_map(targets)
-    for start in range(0, len(targets), ELEMENTS_PER_STATEMENT):
-        rows += _rebuild(targets[start:start + ELEMENTS_PER_STATEMENT])
-    for element_id, version in marks.items():
-        DirtyElement.objects.filter(element_id=element_id, version=version).delete()
+        changed = defaultdict(set)
+        for element_id, period in marks:
+            filed = summary_period(period)
+            if filed:
+                changed[element_id].add(filed)
+        targets = sorted(changed)
+        if targets:
+            _weeks_map(targets)
+        for element_id in targets:
+            rows += _rebuild([element_id], sorted(changed[element_id]))
+    for (element_id, period), version in marks.items():
+        DirtyPeriod.objects.filter(element_id=element_id, period=period, version=version).delete()
     return RefreshReport(len(targets), rows, time.perf_counter() - started, hierarchy)

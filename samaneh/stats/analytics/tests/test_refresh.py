@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from samaneh.stats.analytics.engine import analytics_query
-from samaneh.stats.analytics.models import HIERARCHY_CHANGED, Aggregate, DirtyElement
+from samaneh.stats.analytics.models import Aggregate, DirtyPeriod
 from samaneh.stats.analytics.tasks import analytics_refresh
 from samaneh.stats.analytics.tests.conftest import write
 
@@ -15,10 +15,10 @@ def province_values(world):
 
 
 def test_writes_mark_elements_dirty_and_the_refresh_clears_them(world):
-    assert world.e.revenue.pk in set(DirtyElement.objects.values_list("element_id", flat=True))
+    assert (world.e.revenue.pk, "1403W2") in set(DirtyPeriod.objects.values_list("element_id", "period"))
     report = analytics_refresh.delay().result
     assert report["elements"] >= 10 and report["rows"] > 0
-    assert not DirtyElement.objects.exists()
+    assert not DirtyPeriod.objects.exists()
     # the province answer now comes from the summary alone, not the stored values
     with CaptureQueriesContext(connection) as queries:
         assert province_values(world) == {world.u["p1"]: "23", world.u["p2"]: "101"}
@@ -36,7 +36,7 @@ def test_a_value_imported_after_the_refresh_is_in_the_next_answer(world):
     write([world.row(world.e.revenue, "140301", "v2", "9")])  # update 1 → 9
     assert province_values(world) == {world.u["p1"]: "63", world.u["p2"]: "109"}
     analytics_refresh.delay()
-    assert not DirtyElement.objects.exists()
+    assert not DirtyPeriod.objects.exists()
     assert province_values(world) == {world.u["p1"]: "63", world.u["p2"]: "109"}
     write([{**world.row(world.e.revenue, "140301", "city2", ""), "deleted": True}])
     assert province_values(world) == {world.u["p1"]: "63", world.u["p2"]: "9"}
@@ -59,10 +59,10 @@ def test_a_moved_unit_is_counted_under_its_new_province(world):
     city1 = world.t["city1"]
     city1.parent = world.t["d2"]
     city1.save()
-    assert DirtyElement.objects.filter(element_id=HIERARCHY_CHANGED).exists()
+    assert DirtyPeriod.objects.filter(element_id=0, period="").exists()
     assert province_values(world) == {world.u["p1"]: "12", world.u["p2"]: "112"}
     analytics_refresh.delay()
-    assert not DirtyElement.objects.exists()
+    assert not DirtyPeriod.objects.exists()
     assert province_values(world) == {world.u["p1"]: "12", world.u["p2"]: "112"}
 
 
@@ -81,3 +81,23 @@ def test_values_stored_at_a_county_or_province_count_once_at_every_level(world):
     assert live[("140301", world.u["country"])] == "1424"
     analytics_refresh.delay()
     assert answers() == live
+
+
+def test_only_the_changed_period_goes_live_and_the_refresh_rebuilds_only_it(world):
+    analytics_refresh.delay()
+    write([world.row(world.e.revenue, "140302", "city2", "5")])
+    assert set(DirtyPeriod.objects.values_list("element_id", "period")) == {(world.e.revenue.pk, "140302")}
+    rev = world.e.revenue.uid
+    with CaptureQueriesContext(connection) as queries:
+        january = analytics_query(user=world.admin, dx=[rev], pe=["140301"], ou=["LEVEL-2"])
+    assert "stats_datavalue" not in " ".join(q["sql"] for q in queries.captured_queries)
+    assert {r[2]: r[3] for r in january.rows} == {world.u["p1"]: "23", world.u["p2"]: "101"}
+    season = analytics_query(user=world.admin, dx=[rev], pe=["140302", "1403Q1"], ou=["LEVEL-2"])
+    assert season.value(rev, "140302", world.u["p2"]) == 5
+    assert season.value(rev, "1403Q1", world.u["p2"]) == 106
+    untouched = Aggregate.objects.filter(data_element_id=world.e.revenue.pk, period="140301").values_list("pk", flat=True)
+    before = set(untouched)
+    report = analytics_refresh.delay().result
+    assert report["elements"] == 1
+    assert set(untouched) == before  # Farvardin's rows were left alone
+    assert analytics_query(user=world.admin, dx=[rev], pe=["1403Q1"], ou=[world.u["p2"]]).rows[0][-1] == "106"
