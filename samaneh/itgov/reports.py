@@ -215,6 +215,16 @@ def substandard_products(product_ids, year):
     return result
 
 
+def _grouped(lines, keys):
+    """[{key fields…, "administrations": [names]}] — lines sharing `keys`, most administrations first."""
+    groups = {}
+    for line in lines:
+        key = tuple(tuple(line[k]) if isinstance(line[k], list) else line[k] for k in keys)
+        group = groups.setdefault(key, {**{k: line[k] for k in keys}, "administrations": []})
+        group["administrations"].append(line["administration"])
+    return sorted(groups.values(), key=lambda g: (-len(g["administrations"]), str(g[keys[0]])))
+
+
 def supervisory(root: OrgUnit, year: int, report_date: dt.date | None = None):
     report_date = report_date or timezone.localdate()
     profiles = {p["pk"]: p for p in _approved(root, year).values(
@@ -306,10 +316,15 @@ def supervisory(root: OrgUnit, year: int, report_date: dt.date | None = None):
     counts = dict(ITProfile.objects.filter(org_unit__path__startswith=root.path, year=year)
                   .values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     rows.sort(key=lambda line: (line["administration"], line["domain"]))
+    missing.sort(key=lambda m: (m["administration"], m["domain"]))
     return {
         "root": root, "year": year, "report_date": report_date, "profiles": len(profiles),
         "groups": sorted(groups.values(), key=lambda g: g.unit.name if g.unit else ""),
-        "rows": rows, "unsupported": unsupported, "missing": sorted(missing, key=lambda m: (m["administration"], m["domain"])),
-        "substandard": substandard, "controls": control_rows,
+        "rows": rows, "unsupported": unsupported, "missing": missing, "substandard": substandard,
+        "controls": control_rows,
+        # The council's printout reads these: one line per version, product or domain, not per municipality.
+        "unsupported_by_version": _grouped(unsupported, ("product", "version", "end_of_support")),
+        "substandard_by_product": _grouped(substandard, ("product", "version", "lacking")),
+        "missing_by_domain": _grouped(missing, ("domain",)),
         "status_counts": [(ProfileStatus(s).label, counts.get(s, 0)) for s in ProfileStatus.values],
     }

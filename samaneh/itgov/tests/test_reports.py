@@ -82,6 +82,9 @@ def test_supervisory_flags_versions_past_end_of_support_relative_to_the_report_d
     assert [r["administration"] for r in before["unsupported"]] == []
     after = reports.supervisory(spread["p1"], 1404, parse_jalali_date("1404/07/01"))
     assert [(r["administration"], r["product"]) for r in after["unsupported"]] == [("شهرداری کرج", "حساب‌یار شهر")]
+    assert after["unsupported_by_version"] == [{"product": "حساب‌یار شهر", "version": "8.0",
+                                                "end_of_support": a1.end_of_support,
+                                                "administrations": ["شهرداری کرج"]}]
     # Marked unsupported by the catalogue: unsupported whatever the date.
     spread["b"].support_status = "unsupported"
     spread["b"].save()
