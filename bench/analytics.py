@@ -45,12 +45,10 @@ def _say(text):
 
 def _generate(duck, element_ids, unit_ids, coc_id):
     """The rows, in DuckDB: element × month × city, a deterministic value per row, in that order."""
-    duck.execute("CREATE TABLE e AS SELECT * FROM (SELECT unnest(?::BIGINT[]) AS id, generate_subscripts(?::BIGINT[], 1) AS i)",
-                 [element_ids, element_ids])
-    duck.execute("CREATE TABLE u AS SELECT * FROM (SELECT unnest(?::BIGINT[]) AS id, generate_subscripts(?::BIGINT[], 1) AS i)",
-                 [unit_ids, unit_ids])
-    duck.execute("CREATE TABLE m AS SELECT * FROM (SELECT unnest(?::VARCHAR[]) AS period, generate_subscripts(?::VARCHAR[], 1) AS i)",
-                 [MONTHS, MONTHS])
+    numbered = "CREATE TABLE {} AS SELECT unnest(?::{}[]) AS {}, generate_subscripts(?::{}[], 1) AS i"
+    duck.execute(numbered.format("e", "BIGINT", "id", "BIGINT"), [element_ids, element_ids])
+    duck.execute(numbered.format("u", "BIGINT", "id", "BIGINT"), [unit_ids, unit_ids])
+    duck.execute(numbered.format("m", "VARCHAR", "period", "VARCHAR"), [MONTHS, MONTHS])
     duck.execute(f"""
         CREATE TABLE v AS
         SELECT e.id AS data_element_id, m.period, u.id AS org_unit_id, {coc_id}::BIGINT AS category_option_combo_id,
@@ -103,8 +101,9 @@ def _load(duck, connection, workdir):
         raw.execute("COMMIT")
     else:
         csv_path = Path(workdir) / "values.csv"
-        duck.execute(f"""COPY (SELECT data_element_id, period, org_unit_id, category_option_combo_id, n::VARCHAR, n::DOUBLE,
-                                 '', false, 'bench', '{STAMP}', '{STAMP}' FROM v) TO '{csv_path}' (FORMAT csv)""")
+        duck.execute(f"""COPY (SELECT data_element_id, period, org_unit_id, category_option_combo_id, n::VARCHAR,
+                                 n::DOUBLE, '', false, 'bench', '{STAMP}', '{STAMP}' FROM v)
+                         TO '{csv_path}' (FORMAT csv, HEADER false)""")
         with raw.cursor() as cursor:
             with cursor.copy(f"COPY stats_datavalue ({', '.join(COLUMNS)}) FROM STDIN (FORMAT csv)") as copy:
                 with open(csv_path, "rb") as handle:
@@ -174,7 +173,8 @@ def main():
         started = time.perf_counter()
         load_hierarchy()
         cities = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.CITY).order_by("pk").values_list("pk", flat=True))
-        _say(f"hierarchy: {OrgUnit.objects.count():,} units, {len(cities):,} cities ({time.perf_counter() - started:.1f} s)")
+        _say(f"hierarchy: {OrgUnit.objects.count():,} units, {len(cities):,} cities "
+             f"({time.perf_counter() - started:.1f} s)")
 
         combo = default_combo_ensure()
         coc = default_option_combo()
@@ -189,8 +189,8 @@ def main():
         rows = _generate(duck, [e.pk for e in elements], cities, coc.pk)
         values_parquet = Path(var_dir) / "values.parquet"
         units_parquet = Path(var_dir) / "units.parquet"
-        duck.execute(f"""COPY (SELECT data_element_id, period, org_unit_id, category_option_combo_id, n::DOUBLE AS numeric
-                              FROM v) TO '{values_parquet}' (FORMAT parquet)""")
+        duck.execute(f"""COPY (SELECT data_element_id, period, org_unit_id, category_option_combo_id,
+                                     n::DOUBLE AS numeric FROM v) TO '{values_parquet}' (FORMAT parquet)""")
         _say(f"generated {rows:,} values ({count} elements × {len(MONTHS)} months × {len(cities):,} cities) "
              f"and wrote Parquet: {time.perf_counter() - started:.1f} s")
 
@@ -205,8 +205,8 @@ def main():
         for pk, path, _level in units:
             ancestors = {level_of[int(a)]: int(a) for a in path.strip(".").split(".")}
             mapping.append((pk, ancestors.get(1), ancestors.get(2)))
-        duck.execute("CREATE TABLE units AS SELECT * FROM (SELECT unnest(?::BIGINT[]) AS id, unnest(?::BIGINT[]) AS province_id, "
-                     "unnest(?::BIGINT[]) AS county_id)",
+        duck.execute("CREATE TABLE units AS SELECT unnest(?::BIGINT[]) AS id, unnest(?::BIGINT[]) AS province_id, "
+                     "unnest(?::BIGINT[]) AS county_id",
                      [[m[0] for m in mapping], [m[1] for m in mapping], [m[2] for m in mapping]])
         duck.execute(f"COPY units TO '{units_parquet}' (FORMAT parquet)")
         duck.execute("DROP TABLE v")
@@ -224,7 +224,8 @@ def main():
             return analytics_query(user=admin, dx=[element.uid], pe=MONTHS, ou=["LEVEL-2"])
 
         def ours_b():
-            return analytics_query(user=admin, dx=[element.uid], pe=year_months, ou=[f"{org_unit_uid(tehran)};LEVEL-3"])
+            return analytics_query(user=admin, dx=[element.uid], pe=year_months,
+                                   ou=[f"{org_unit_uid(tehran)};LEVEL-3"])
 
         peer_a_sql = f"""SELECT u.province_id, v.period, SUM(v.numeric) FROM read_parquet('{values_parquet}') v
                          JOIN read_parquet('{units_parquet}') u ON u.id = v.org_unit_id
@@ -240,7 +241,8 @@ def main():
         def same(result, peer_rows):
             ours = {(r[2], r[1]): float(r[3]) for r in result.rows}
             theirs = {(org_unit_uid(unit), period): total for unit, period, total in peer_rows}
-            assert ours.keys() == theirs.keys() and all(abs(ours[k] - theirs[k]) < 1e-6 for k in ours), "answers differ"
+            assert ours.keys() == theirs.keys(), "the cells differ"
+            assert all(abs(ours[k] - theirs[k]) < 1e-6 for k in ours), "the answers differ"
             return len(ours)
 
         cells_a = same(ours_a(), peer(peer_a_sql)())
@@ -258,7 +260,8 @@ def main():
 
         goal = GOALS.get(vendor, 3.0)
         _say("")
-        _say(f"{'query':<52} {'ours (s)':>9} {'DuckDB (s)':>11} {'ratio':>7} {'goal':>6}   (best of {args.repeats}; medians)")
+        _say(f"{'query':<52} {'ours (s)':>9} {'DuckDB (s)':>11} {'ratio':>7} {'goal':>6}"
+             f"   (best of {args.repeats}; medians)")
         for label, (ours_best, ours_median), (peer_best, peer_median) in figures:
             _say(f"{label:<52} {ours_best:>9.4f} {peer_best:>11.4f} {ours_best / peer_best:>6.2f}× {goal:>5.0f}×"
                  f"   ({ours_median:.4f} / {peer_median:.4f})")

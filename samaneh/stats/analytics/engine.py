@@ -25,10 +25,11 @@ units × 60 Jalali months × 108 elements, 2 cores; figures in bench/README.md):
     (element, option combo, period, unit) for the units at levels 0–2 (country, province, county),
     filled by `analytics_refresh` (Celery task, and after imports). The province × month query then reads
     31 × 60 summary rows through one index, and the county query a few hundred.
-  * Below the county (district, city, rural district, village), LAST, NONE, text, weekly requests and
-    every element whose values changed since the last refresh are answered live from the stored values.
-    Database triggers mark an element dirty inside the writing transaction (migration 0002), so a value
-    imported a moment ago is in the very next answer, refresh or no refresh.
+  * Below the county (district, city, rural district, village), LAST, NONE, text, weekly requests, and
+    every (element, period) whose values changed since the last refresh are answered live from the stored
+    values. Database triggers mark the (element, period) dirty inside the writing transaction (migrations
+    0002/0005), so a value imported a moment ago is in the very next answer, refresh or no refresh, and
+    only the requests that touch that period of that element leave the summary.
   * DuckDB as the engine would need every value copied out of the database on each change (no scanner for
     our databases is installed), which is a second, always-stale store; the summary stays in the database
     and in its transactions.

@@ -45,7 +45,8 @@ POSTGRES_UP = [
     f"""CREATE FUNCTION stats_analytics_mark_old() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN {_MARK.format(table="old_rows")}; RETURN NULL; END $$""",
     f"""CREATE FUNCTION stats_analytics_mark_both() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN {_MARK.format(table="(SELECT data_element_id FROM old_rows UNION SELECT data_element_id FROM new_rows) AS changed")};
+    BEGIN {_MARK.format(
+        table="(SELECT data_element_id FROM old_rows UNION SELECT data_element_id FROM new_rows) AS changed")};
     RETURN NULL; END $$""",
     f"""CREATE TRIGGER stats_analytics_dv_insert AFTER INSERT ON {VALUES}
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_analytics_mark_new()""",

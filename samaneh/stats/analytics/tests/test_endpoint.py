@@ -45,7 +45,8 @@ def test_filters_relative_periods_and_num_den(client, stats):
                                 "includeNumDen": "true"})
     body = response.json()
     assert [h["name"] for h in body["headers"]] == ["dx", "ou", "value", "numerator", "denominator", "factor"]
-    assert body["rows"] == [[ind, stats.u["c1"], "41.7", "5", "12", "100"], [ind, stats.u["d1"], "41.7", "5", "12", "100"]]
+    assert body["rows"] == [[ind, stats.u["c1"], "41.7", "5", "12", "100"],
+                            [ind, stats.u["d1"], "41.7", "5", "12", "100"]]
     assert body["metaData"]["dimensions"]["pe"] == ["140301"]  # 21 March 2024 is 1 Farvardin 1403
 
 

@@ -95,7 +95,8 @@ def test_only_the_changed_period_goes_live_and_the_refresh_rebuilds_only_it(worl
     season = analytics_query(user=world.admin, dx=[rev], pe=["140302", "1403Q1"], ou=["LEVEL-2"])
     assert season.value(rev, "140302", world.u["p2"]) == 5
     assert season.value(rev, "1403Q1", world.u["p2"]) == 106
-    untouched = Aggregate.objects.filter(data_element_id=world.e.revenue.pk, period="140301").values_list("pk", flat=True)
+    untouched = Aggregate.objects.filter(data_element_id=world.e.revenue.pk, period="140301")
+    untouched = untouched.values_list("pk", flat=True)
     before = set(untouched)
     report = analytics_refresh.delay().result
     assert report["elements"] == 1
