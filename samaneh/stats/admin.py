@@ -19,6 +19,7 @@ from samaneh.core.jalali import format_jalali
 from samaneh.core.text import localize_digits, search_key
 from samaneh.geo import scope
 from samaneh.geo.models import OrgUnit
+from samaneh.stats import periods
 from samaneh.stats.expressions import ExpressionError, validate_expression
 from samaneh.stats.models import (
     Category,
@@ -327,13 +328,36 @@ class RecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_key(search_term))
 
+    @admin.display(description=gettext_lazy("فرم"), ordering="data_set__name")
+    def data_set_name(self, obj):
+        return obj.data_set.name
+
+    @admin.display(description=gettext_lazy("دوره"), ordering="period")
+    def period_label(self, obj):
+        try:
+            return periods.parse(obj.period).label
+        except periods.PeriodError:
+            return obj.period
+
+    @admin.display(description=gettext_lazy("واحد"), ordering="org_unit__path")
+    def unit_name(self, obj):
+        return f"{obj.org_unit.get_kind_display()} {obj.org_unit.name}"
+
 
 @admin.register(DataValue)
 class DataValueAdmin(RecordAdmin):
-    list_display = ("data_element", "period", "org_unit", "category_option_combo", "value", "stored_by",
+    list_display = ("element_name", "period_label", "unit_name", "option_combo_name", "value", "stored_by",
                     "last_updated_jalali")
     list_select_related = ("data_element", "org_unit", "category_option_combo")
     list_filter = ("data_element",)
+
+    @admin.display(description=gettext_lazy("عنصر داده"), ordering="data_element__name")
+    def element_name(self, obj):
+        return obj.data_element.name
+
+    @admin.display(description=gettext_lazy("تفکیک"))
+    def option_combo_name(self, obj):
+        return obj.category_option_combo.name
 
     @admin.display(description=gettext_lazy("آخرین تغییر"), ordering="last_updated")
     def last_updated_jalali(self, obj):
@@ -342,7 +366,7 @@ class DataValueAdmin(RecordAdmin):
 
 @admin.register(CompleteRegistration)
 class CompleteRegistrationAdmin(RecordAdmin):
-    list_display = ("data_set", "period", "org_unit", "completed_by", "completed_jalali")
+    list_display = ("data_set_name", "period_label", "unit_name", "completed_by", "completed_jalali")
 
     @admin.display(description=gettext_lazy("زمان تکمیل"), ordering="completed_at")
     def completed_jalali(self, obj):
@@ -351,7 +375,7 @@ class CompleteRegistrationAdmin(RecordAdmin):
 
 @admin.register(LockException)
 class LockExceptionAdmin(RecordAdmin):
-    list_display = ("data_set", "period", "org_unit", "created_by", "reason", "created_jalali")
+    list_display = ("data_set_name", "period_label", "unit_name", "created_by", "reason", "created_jalali")
 
     @admin.display(description=gettext_lazy("زمان بازگشایی"), ordering="created")
     def created_jalali(self, obj):
@@ -360,7 +384,7 @@ class LockExceptionAdmin(RecordAdmin):
 
 @admin.register(DataApproval)
 class DataApprovalAdmin(RecordAdmin):
-    list_display = ("data_set", "period", "org_unit", "approved_by", "approved_jalali")
+    list_display = ("data_set_name", "period_label", "unit_name", "approved_by", "approved_jalali")
 
     @admin.display(description=gettext_lazy("زمان تأیید"), ordering="approved_at")
     def approved_jalali(self, obj):

@@ -106,7 +106,9 @@ def test_values_and_completions_are_read_only_in_the_admin(stats, verified_admin
     for model in (m.DataValue, m.CompleteRegistration, m.DataApproval, m.LockException):
         model_admin = admin.site._registry[model]
         assert not model_admin.has_add_permission(None) and not model_admin.has_change_permission(None)
-    assert verified_admin.get(reverse("admin:stats_datavalue_changelist"), {"q": "کرج"}).status_code == 200
+    assert verified_admin.get(reverse("admin:stats_datavalue_changelist"), {"q": "كرج"}).status_code == 200
+    page = verified_admin.get(reverse("admin:stats_completeregistration_changelist")).content.decode()
+    assert "فرم ماهانه عملکرد شهرداری" in page and "شهر کرج" in page and ">دوره<" in page.replace("\n", "")
 
 
 def test_combo_created_in_the_admin_gets_its_option_combos(stats, verified_admin):
