@@ -396,7 +396,8 @@ def _plain(value):
 
 
 def map_query(user, query):
-    """The map's own query: the first data item, periods as a filter, the provinces within scope as rows."""
+    """The map's own query: the first data item, periods as a filter, the provinces within scope as rows
+    (the map is drawn at province level whatever units the query names; they only have to be in scope)."""
     provinces = scope.units(user, Perm.STATS_VIEW).filter(kind=OrgUnit.Kind.PROVINCE).order_by("pk")
     from samaneh.stats.uids import org_unit_uid
 
@@ -406,6 +407,7 @@ def map_query(user, query):
 
 def map_data(*, user, query, today=None, classes=5):
     """{uid: value} for the provinces in scope, equal-interval colour classes and their legend."""
+    check_scope(user, query)
     mq = map_query(user, query)
     if not mq.ou:
         return {"values": {}, "names": {}, "classes": [], "title": "", "empty": True}

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
@@ -306,6 +307,14 @@ def _viz_url(visualization):
     return f"{reverse('stats_viz:chart')}?{query.querystring(type=visualization.kind)}"
 
 
+def _back(request):
+    """Where to return after a refused save: the page it came from, never another site."""
+    back = request.POST.get("back") or ""
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return back
+    return reverse("stats_viz:pivot")
+
+
 @stats_view_required
 @require_POST
 def visualization_save(request):
@@ -315,12 +324,12 @@ def visualization_save(request):
                                                     kind=request.POST.get("kind"), query=query)
     except (QueryError, json.JSONDecodeError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [_("پرس‌وجو خراب است.")])))
-        return redirect(request.POST.get("back") or reverse("stats_viz:pivot"))
+        return redirect(_back(request))
     except ValidationError as error:
         for field_errors in error.message_dict.values():
             for message in field_errors:
                 messages.error(request, message)
-        return redirect(request.POST.get("back") or reverse("stats_viz:pivot"))
+        return redirect(_back(request))
     messages.success(request, _("«%(name)s» ذخیره شد.") % {"name": visualization.name})
     return redirect(_viz_url(visualization))
 

@@ -174,3 +174,24 @@ def test_demo_dashboard_is_idempotent(client, stats):
     items = client.get(reverse("stats_viz:dashboard", args=[board.pk])).context["items"]
     assert [item["error"] for item in items] == [None] * 5
     assert {k for item in items for k in ("pivot", "chart", "map") if k in item} == {"pivot", "chart", "map"}
+
+
+def test_a_refused_save_never_sends_the_user_to_another_site(client, stats, national):
+    client.force_login(national)
+    response = client.post(reverse("stats_viz:save"), {"name": "", "kind": "pivot", "back": "https://evil.example/",
+                                                       "query": json.dumps(VizQuery(dx=[REV_FEES], pe=MONTHS,
+                                                                                    ou=["USER_ORGUNIT"]).as_json())})
+    assert response["Location"] == reverse("stats_viz:pivot")
+
+
+def test_a_saved_map_naming_a_unit_outside_scope_shows_a_notice(client, stats, national, county_officer):
+    board = services.dashboard_create(national, name="نقشه", shared=True)
+    alborz_map = services.visualization_save(national, name="نقشه البرز", kind=Kind.MAP, query=VizQuery(
+        dx=[REV_FEES], pe=MONTHS, ou=[uid(stats["p1"])], rows=["ou"], columns=[], filters=["dx", "pe"]))
+    services.dashboard_item_add(national, dashboard=board, visualization=alborz_map)
+    client.force_login(county_officer)
+    (item,) = client.get(reverse("stats_viz:dashboard", args=[board.pk])).context["items"]
+    assert "map" not in item and "بیرون از محدوده دسترسی شما" in item["error"]
+    client.force_login(national)
+    (item,) = client.get(reverse("stats_viz:dashboard", args=[board.pk])).context["items"]
+    assert item["error"] is None and set(item["map"]["values"]) == {uid(stats["p1"]), uid(stats["p2"])}
