@@ -84,6 +84,8 @@ def test_demo_dashboard_for_a_provincial_officer(page, screenshot, live_tree):
     board = create_demo_dashboard()
     staff_login(page, demo)
     page.goto(reverse("stats_viz:home"))
+    assert "فرم ماهانه عملکرد شهرداری" in page.locator("main").inner_text()
+    screenshot("stats-home")
     page.get_by_role("link", name=board.name).click()
     page.locator(".dashboard-item").first.wait_for()
     assert page.locator(".dashboard-item").count() == 5

@@ -17,7 +17,7 @@ DASHBOARD_NAME = "عملکرد شهرداری‌ها"
 INDICATOR_COMPLAINTS_ANSWERED = "TJY7Re5Pveo"
 
 VISUALIZATIONS = [
-    ("درآمد عوارض شهرداری‌ها در فصل‌های امسال", Kind.COLUMN, 12,
+    ("درآمد عوارض شهرداری‌ها در چهار فصل گذشته", Kind.COLUMN, 12,
      VizQuery(dx=[UID["REV_FEES"]], pe=["LAST_4_QUARTERS"], ou=["USER_ORGUNIT_CHILDREN"],
               rows=["pe"], columns=["ou"], filters=["dx"])),
     ("شکایات دریافتی و پاسخ‌داده‌شده در دوازده ماه گذشته", Kind.LINE, 6,
@@ -26,7 +26,7 @@ VISUALIZATIONS = [
     ("درصد شکایات پاسخ‌داده‌شده به تفکیک واحد", Kind.PIVOT, 6,
      VizQuery(dx=[INDICATOR_COMPLAINTS_ANSWERED], pe=["LAST_4_QUARTERS"], ou=["USER_ORGUNIT", "USER_ORGUNIT_CHILDREN"],
               rows=["ou"], columns=["pe"], filters=["dx"])),
-    ("پسماند جمع‌آوری‌شده در استان‌ها (سال گذشته)", Kind.MAP, 6,
+    ("پسماند جمع‌آوری‌شده در استان‌ها (دوازده ماه گذشته)", Kind.MAP, 6,
      VizQuery(dx=[UID["WASTE_TONNES"]], pe=["LAST_12_MONTHS"], ou=["LEVEL-2"], rows=["ou"], columns=[],
               filters=["dx", "pe"])),
     ("سهم پروانه‌های ساختمانی", Kind.PIE, 6,
