@@ -5,6 +5,10 @@ administration's org unit; aggregation up the tree is the mean (a county's matur
 """
 from samaneh.itgov import scoring
 
+# Stored metadata, not interface text: the element names stay Persian whatever language runs the server.
+ELEMENT_NAMES = {"software": "نرم‌افزار", "hardware": "سخت‌افزار", "management": "مدیریت",
+                 "people": "نیروی انسانی", "security": "امنیت"}
+
 
 def _scores(field):
     def compute(period):
@@ -28,7 +32,7 @@ def register_feeds():
     for dimension in scoring.DIMENSIONS:
         feeds.register(feeds.Feed(
             code=f"itgov.maturity.{dimension}", element_code=f"ITGOV_MATURITY_{dimension.upper()}",
-            name=f"امتیاز بلوغ فناوری اطلاعات — {scoring.DIMENSION_LABELS[dimension]}",
+            name=f"امتیاز بلوغ فناوری اطلاعات — {ELEMENT_NAMES[dimension]}",
             name_en=f"IT maturity score ({dimension})", value_type="NUMBER", aggregation_type="AVERAGE",
             period_type=periods.YEARLY, compute=_scores(f"score_{dimension}"),
             description="امتیاز ۰ تا ۱۰۰ این بُعد در مدل بلوغ فناوری اطلاعات",

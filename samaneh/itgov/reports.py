@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samaneh.geo.models import OrgUnit
 from samaneh.itgov import places, scoring
@@ -79,7 +80,7 @@ def _product_key(row):
 def _product_name(row):
     if row["version__product_id"]:
         return row["version__product__name"]
-    return f"{row['other_product']} (خارج از فهرست)"
+    return _("%(name)s (خارج از فهرست)") % {"name": row["other_product"]}
 
 
 # --- heterogeneity -------------------------------------------------------------------------------------
@@ -142,7 +143,7 @@ def heterogeneity(root: OrgUnit, year: int):
         "root": root, "year": year, "domains": [spread[d.pk] for d in domains],
         "profiles": len(profiles), "distribution": distribution, "map": maturity_map(root, profiles),
         "bands": [f"{low:g}–{min(high, 100):g}" for low, high in MATURITY_BANDS],
-        "dimensions": [(d, scoring.DIMENSION_LABELS[d]) for d in scoring.DIMENSIONS] + [("overall", "کل")],
+        "dimensions": [(d, scoring.DIMENSION_LABELS[d]) for d in scoring.DIMENSIONS] + [("overall", _("کل"))],
     }
 
 

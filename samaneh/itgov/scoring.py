@@ -40,11 +40,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import jdatetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 DIMENSIONS = ("software", "hardware", "management", "people", "security")
 DIMENSION_LABELS = {
-    "software": "نرم‌افزار", "hardware": "سخت‌افزار", "management": "مدیریت", "people": "نیروی انسانی",
-    "security": "امنیت",
+    "software": _lazy("نرم‌افزار"), "hardware": _lazy("سخت‌افزار"), "management": _lazy("مدیریت"),
+    "people": _lazy("نیروی انسانی"), "security": _lazy("امنیت"),
 }
 # Used until the national IT office saves weights of its own.
 DEFAULT_WEIGHTS = {"software": 0.30, "hardware": 0.15, "management": 0.15, "people": 0.15, "security": 0.25}
@@ -130,8 +132,8 @@ def _share(part, whole):
     return part / whole if whole else 0.0
 
 
-def _pct(value):
-    return f"{100 * value:.0f}٪"
+def _has(flag):
+    return _("دارد") if flag else _("ندارد")
 
 
 def software(f: Facts) -> DimensionScore:
@@ -142,46 +144,54 @@ def software(f: Facts) -> DimensionScore:
     satisfaction = _share(sum((r.satisfaction - 1) / 4 for r in rows), n)
     coverage = min(1.0, _share(n, f.applicable_domains))
     return DimensionScore("software", [
-        Item("coverage", "پوشش حوزه‌ها", 0.40, coverage, f"{n} از {f.applicable_domains} حوزه نرم‌افزار دارد"),
-        Item("currency", "به‌روز بودن نسخه‌ها", 0.30, _share(current, n),
-             f"{current} از {n} نرم‌افزار نسخه فهرست‌شده و پشتیبانی‌شده در پایان سال {f.year} است"),
-        Item("integration", "یکپارچگی", 0.15, _share(integrated, n), f"{integrated} از {n} نرم‌افزار با سامانه دیگری یکپارچه است"),
-        Item("satisfaction", "رضایت کاربران", 0.15, satisfaction, f"میانگین رضایت به مقیاس صفر تا یک: {satisfaction:.2f}"),
+        Item("coverage", _("پوشش حوزه‌ها"), 0.40, coverage,
+             _("%(n)s از %(all)s حوزه نرم‌افزار دارد") % {"n": n, "all": f.applicable_domains}),
+        Item("currency", _("به‌روز بودن نسخه‌ها"), 0.30, _share(current, n),
+             _("%(c)s از %(n)s نرم‌افزار نسخه فهرست‌شده و پشتیبانی‌شده در پایان سال %(y)s است")
+             % {"c": current, "n": n, "y": f.year}),
+        Item("integration", _("یکپارچگی"), 0.15, _share(integrated, n),
+             _("%(i)s از %(n)s نرم‌افزار با سامانه دیگری یکپارچه است") % {"i": integrated, "n": n}),
+        Item("satisfaction", _("رضایت کاربران"), 0.15, satisfaction,
+             _("میانگین رضایت به مقیاس صفر تا یک: %(s).2f") % {"s": satisfaction}),
     ])
 
 
 def hardware(f: Facts) -> DimensionScore:
     workstations = f.workstations_new + f.workstations_mid + f.workstations_old
+    young_workstations = f.workstations_new + f.workstations_mid
     servers = f.servers_new + f.servers_mid + f.servers_old
     hosted_elsewhere = bool(f.software) and not any(r.on_premise for r in f.software)
     if servers == 0 and hosted_elsewhere:
-        server_value, server_text = 1.0, "سرور ندارد و همه نرم‌افزارها بیرون از ساختمان میزبانی می‌شوند"
+        server_value, server_text = 1.0, _("سرور ندارد و همه نرم‌افزارها بیرون از ساختمان میزبانی می‌شوند")
     else:
         server_value = _share(f.servers_new + f.servers_mid, servers)
-        server_text = f"{f.servers_new + f.servers_mid} از {servers} سرور زیر ۵ سال"
+        server_text = _("%(y)s از %(n)s سرور زیر ۵ سال") % {"y": f.servers_new + f.servers_mid, "n": servers}
     needed = BANDWIDTH_PER_WORKSTATION_MBPS * workstations
     bandwidth = min(1.0, _share(f.bandwidth_mbps, needed))
     return DimensionScore("hardware", [
-        Item("workstations", "عمر رایانه‌های کاربری", 0.30, _share(f.workstations_new + f.workstations_mid, workstations),
-             f"{f.workstations_new + f.workstations_mid} از {workstations} رایانه زیر ۵ سال"),
-        Item("servers", "عمر سرورها", 0.20, server_value, server_text),
-        Item("bandwidth", "پهنای باند", 0.20, bandwidth, f"{f.bandwidth_mbps} مگابیت در برابر نیاز {needed} مگابیت"),
-        Item("backup", "تجهیز پشتیبان‌گیری", 0.15, 1.0 if f.backup_devices else 0.0,
-             f"{f.backup_devices} تجهیز پشتیبان‌گیری"),
-        Item("offsite", "نسخه پشتیبان بیرون از ساختمان", 0.15, 1.0 if f.offsite_backup else 0.0,
-             "دارد" if f.offsite_backup else "ندارد"),
+        Item("workstations", _("عمر رایانه‌های کاربری"), 0.30, _share(young_workstations, workstations),
+             _("%(y)s از %(n)s رایانه زیر ۵ سال") % {"y": young_workstations, "n": workstations}),
+        Item("servers", _("عمر سرورها"), 0.20, server_value, server_text),
+        Item("bandwidth", _("پهنای باند"), 0.20, bandwidth,
+             _("%(b)s مگابیت در برابر نیاز %(need)s مگابیت") % {"b": f.bandwidth_mbps, "need": needed}),
+        Item("backup", _("تجهیز پشتیبان‌گیری"), 0.15, 1.0 if f.backup_devices else 0.0,
+             _("%(n)s تجهیز پشتیبان‌گیری") % {"n": f.backup_devices}),
+        Item("offsite", _("نسخه پشتیبان بیرون از ساختمان"), 0.15, 1.0 if f.offsite_backup else 0.0,
+             _has(f.offsite_backup)),
     ])
 
 
 def management(f: Facts) -> DimensionScore:
     budget = min(1.0, float(Decimal(f.it_budget_share) / BUDGET_SHARE_TARGET))
+    positions = {"mayor": _("زیر نظر شهردار/دهیار"), "deputy": _("زیر نظر معاون"),
+                 "department": _("زیر نظر یک اداره"), "none": _("واحد مستقل ندارد")}
     return DimensionScore("management", [
-        Item("it_unit", "واحد فناوری اطلاعات", 0.30, 1.0 if f.has_it_unit else 0.0, "دارد" if f.has_it_unit else "ندارد"),
-        Item("position", "جایگاه در نمودار سازمانی", 0.20, POSITION_VALUE.get(f.it_reports_to, 0.0),
-             {"mayor": "زیر نظر شهردار/دهیار", "deputy": "زیر نظر معاون", "department": "زیر نظر یک اداره",
-              "none": "واحد مستقل ندارد"}.get(f.it_reports_to, "")),
-        Item("budget", "سهم بودجه", 0.25, budget, f"{f.it_budget_share}٪ از بودجه، هدف {BUDGET_SHARE_TARGET}٪"),
-        Item("plan", "برنامه مکتوب", 0.25, 1.0 if f.has_written_plan else 0.0, "دارد" if f.has_written_plan else "ندارد"),
+        Item("it_unit", _("واحد فناوری اطلاعات"), 0.30, 1.0 if f.has_it_unit else 0.0, _has(f.has_it_unit)),
+        Item("position", _("جایگاه در نمودار سازمانی"), 0.20, POSITION_VALUE.get(f.it_reports_to, 0.0),
+             positions.get(f.it_reports_to, "")),
+        Item("budget", _("سهم بودجه"), 0.25, budget,
+             _("%(share)s٪ از بودجه، هدف %(target)s٪") % {"share": f.it_budget_share, "target": BUDGET_SHARE_TARGET}),
+        Item("plan", _("برنامه مکتوب"), 0.25, 1.0 if f.has_written_plan else 0.0, _has(f.has_written_plan)),
     ])
 
 
@@ -191,11 +201,14 @@ def people(f: Facts) -> DimensionScore:
     target = max(1, math.ceil(workstations / WORKSTATIONS_PER_IT_PERSON))
     ever = staff + f.staff_left
     return DimensionScore("people", [
-        Item("staffing", "کفایت نیرو", 0.35, min(1.0, staff / target), f"{staff} نفر در برابر هدف {target} نفر"),
-        Item("permanent", "پایداری استخدام", 0.20, _share(f.staff_permanent, staff), f"{f.staff_permanent} از {staff} نفر رسمی/پیمانی"),
-        Item("certified", "گواهی‌نامه تخصصی", 0.25, min(1.0, _share(f.staff_certified, staff)),
-             f"{f.staff_certified} از {staff} نفر گواهی‌نامه دارند"),
-        Item("retention", "ماندگاری", 0.20, (1 - f.staff_left / ever) if ever else 0.0, f"{f.staff_left} نفر در سال رفتند"),
+        Item("staffing", _("کفایت نیرو"), 0.35, min(1.0, staff / target),
+             _("%(n)s نفر در برابر هدف %(t)s نفر") % {"n": staff, "t": target}),
+        Item("permanent", _("پایداری استخدام"), 0.20, _share(f.staff_permanent, staff),
+             _("%(p)s از %(n)s نفر رسمی/پیمانی") % {"p": f.staff_permanent, "n": staff}),
+        Item("certified", _("گواهی‌نامه تخصصی"), 0.25, min(1.0, _share(f.staff_certified, staff)),
+             _("%(c)s از %(n)s نفر گواهی‌نامه دارند") % {"c": f.staff_certified, "n": staff}),
+        Item("retention", _("ماندگاری"), 0.20, (1 - f.staff_left / ever) if ever else 0.0,
+             _("%(n)s نفر در سال رفتند") % {"n": f.staff_left}),
     ])
 
 
@@ -211,8 +224,8 @@ def security(f: Facts) -> DimensionScore:
         earned += weight * ANSWER_VALUE.get(answer, 0.0)
     value = _share(earned, total)
     return DimensionScore("security", [
-        Item("controls", "کنترل‌های چارچوب امنیت", 1.0, value,
-             f"{applicable} کنترل موضوعیت دارد؛ امتیاز وزنی {earned:g} از {total:g}"),
+        Item("controls", _("کنترل‌های چارچوب امنیت"), 1.0, value,
+             _("%(n)s کنترل موضوعیت دارد؛ امتیاز وزنی %(e)g از %(t)g") % {"n": applicable, "e": earned, "t": total}),
     ])
 
 

@@ -43,7 +43,8 @@ def _fa(value):
 
 
 def _editable_profile(user, profile):
-    profile = ITProfile.objects.select_for_update(of=("self",)).select_related("administration", "org_unit").get(pk=profile.pk)
+    profile = (ITProfile.objects.select_for_update(of=("self",)).select_related("administration", "org_unit")
+               .get(pk=profile.pk))
     if not scope.can_act(user, Perm.IT_PROFILE_EDIT, profile.org_unit):
         raise ITGovRefused(_("شما اجازه ویرایش شناسنامه این مدیریت محلی را ندارید."))
     if not profile.editable:
@@ -216,7 +217,8 @@ def missing_for_submission(profile: ITProfile):
 @transaction.atomic
 def profile_submit(*, user, profile: ITProfile) -> ITProfile:
     """Send a draft to the county (opens its case), or a returned profile back after correction."""
-    profile = ITProfile.objects.select_for_update(of=("self",)).select_related("administration", "org_unit", "case").get(pk=profile.pk)
+    profile = (ITProfile.objects.select_for_update(of=("self",)).select_related("administration", "org_unit", "case")
+               .get(pk=profile.pk))
     if not scope.can_act(user, Perm.IT_PROFILE_EDIT, profile.org_unit):
         raise ITGovRefused(_("شما اجازه ارسال شناسنامه این مدیریت محلی را ندارید."))
     if not profile.editable:

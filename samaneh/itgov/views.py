@@ -431,7 +431,7 @@ def _heterogeneity_sheets(data):
          None if s.hhi_change is None else round(s.hhi_change, 4), "، ".join(f"{n} ({c})" for n, c in s.leaders)]
         for s in data["domains"]
     ]
-    dist_rows = [[label, *data["distribution"][code]] for code, label in data["dimensions"]]
+    dist_rows = [[str(label), *data["distribution"][code]] for code, label in data["dimensions"]]
     return [
         Sheet(_("ناهمگونی حوزه‌ها"), [_("حوزه"), _("مدیریت‌های دارای نرم‌افزار"), _("محصولات متمایز"),
                                       _("نسخه‌های متمایز"), _("شاخص هرفیندال"), _("آنتروپی شانون"),
