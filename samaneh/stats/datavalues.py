@@ -203,13 +203,13 @@ def _in_scope(path, roots):
 
 def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE", trusted=False, stored_by=None,
                       data_set=None, progress: Callable[[int, int], None] | None = None,
-                      element_id_scheme="AUTO", unit_id_scheme="AUTO", today: dt.date | None = None,
-                      audit=True) -> ImportSummary:
+                      element_id_scheme="AUTO", unit_id_scheme="AUTO", today: dt.date | None = None) -> ImportSummary:
     """Check and write `rows` (dicts in DHIS2's dataValues shape). See the module docstring.
 
     `trusted` writers (automatic feeds) skip the user's scope, locks and the feed guard; everyone else
     needs STATS_ENTER on the unit. `data_set` (a DataSet, its uid or code) makes period-type and lock checks
-    use that form only. `today` exists for tests of expiry."""
+    use that form only. `element_id_scheme`/`unit_id_scheme`: AUTO (uid, else code), UID or CODE. `today`
+    exists for tests of expiry."""
     strategy = (strategy or "CREATE_AND_UPDATE").upper()
     if strategy == "NEW_AND_UPDATES":  # DHIS2's older spellings
         strategy = "CREATE_AND_UPDATE"
@@ -237,8 +237,8 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
             forced_set = data_set
         forced_elements = set(forced_set.set_elements.values_list("data_element_id", flat=True))
 
-    # Metadata for the whole batch, read once: distinct references first, normalised once each.
-    # Each row's references as hashable keys (a list sent where an id belongs becomes its text).
+    # Metadata for the whole batch, read once: distinct references first, normalised once each. Each row's
+    # references become hashable keys (a list sent where an id belongs becomes its text).
     refs = []
     for row in rows:
         get = row.get
@@ -429,7 +429,7 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
     with transaction.atomic():
         summary.updated += repeats
         _classify_and_write(summary, pending, strategy, stored_by, dry_run)
-        if audit and not dry_run and (summary.imported + summary.updated + summary.deleted):
+        if not dry_run and (summary.imported + summary.updated + summary.deleted):
             audit_record(
                 actor=user, action="stats.datavalues_import", object_type="stats.datavalue", object_id="",
                 object_repr=f"{summary.imported + summary.updated + summary.deleted} مقدار داده",
@@ -492,32 +492,45 @@ def _existing_keys(pending):
 
 
 def _write(upserts, deletes, stored_by):
+    """Deletes by id, then one upsert per chunk: `executemany` on SQLite (in-process, cheap per row), one
+    statement over `unnest`ed arrays on PostgreSQL (a row-by-row `executemany` there pays a round trip each)."""
     meta = DataValue._meta
     qn = connection.ops.quote_name
     table = qn(meta.db_table)
     col = {f.name: qn(f.column) for f in meta.concrete_fields}
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    insert_cols = [
-        "data_element", "period", "org_unit", "category_option_combo", "value", "numeric", "comment",
-        "follow_up", "stored_by", "created", "last_updated",
-    ]
-    key_cols = ", ".join(col[c] for c in insert_cols[:4])
-    updated_cols = ["value", "numeric", "comment", "follow_up", "stored_by", "last_updated"]
-    sql = (
-        f"INSERT INTO {table} ({', '.join(col[c] for c in insert_cols)}) "
-        f"VALUES ({', '.join(['%s'] * len(insert_cols))}) "
-        f"ON CONFLICT ({key_cols}) DO UPDATE SET "
-        + ", ".join(f"{col[c]} = EXCLUDED.{col[c]}" for c in updated_cols)
+    insert_cols = ", ".join(col[c] for c in (
+        "data_element", "period", "org_unit", "category_option_combo", "value", "numeric", "comment", "follow_up",
+        "stored_by", "created", "last_updated",
+    ))
+    key_cols = ", ".join(col[c] for c in ("data_element", "period", "org_unit", "category_option_combo"))
+    on_conflict = f"ON CONFLICT ({key_cols}) DO UPDATE SET " + ", ".join(
+        f"{col[c]} = EXCLUDED.{col[c]}"
+        for c in ("value", "numeric", "comment", "follow_up", "stored_by", "last_updated")
     )
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        sql = (
+            f"INSERT INTO {table} ({insert_cols}) SELECT u.de, u.pe, u.ou, u.coc, u.v, u.n, u.c, u.f, %s, %s, %s "
+            "FROM unnest(%s::bigint[], %s::varchar[], %s::bigint[], %s::bigint[], %s::text[], %s::float8[], "
+            "%s::text[], %s::boolean[]) AS u(de, pe, ou, coc, v, n, c, f) " + on_conflict
+        )
+    else:
+        sql = f"INSERT INTO {table} ({insert_cols}) VALUES ({', '.join(['%s'] * 11)}) " + on_conflict
     with connection.cursor() as cursor:
         for start in range(0, len(deletes), 900):
             part = deletes[start:start + 900]
             cursor.execute(f"DELETE FROM {table} WHERE {qn('id')} IN ({', '.join(['%s'] * len(part))})", part)
         for start in range(0, len(upserts), CHUNK):
-            cursor.executemany(
-                sql,
-                [
-                    (e, p, u, c, text, numeric, comment, follow_up, stored_by, now, now)
-                    for (e, p, u, c), (text, numeric, comment, follow_up) in upserts[start:start + CHUNK]
-                ],
-            )
+            chunk = upserts[start:start + CHUNK]
+            if postgres:
+                columns = [list(c) for c in zip(*(key + payload for key, payload in chunk))]
+                cursor.execute(sql, [stored_by, now, now, *columns])
+            else:
+                cursor.executemany(
+                    sql,
+                    [
+                        (e, p, u, c, text, numeric, comment, follow_up, stored_by, now, now)
+                        for (e, p, u, c), (text, numeric, comment, follow_up) in chunk
+                    ],
+                )
