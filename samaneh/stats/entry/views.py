@@ -89,6 +89,29 @@ def _form_rules(data_set):
     return chosen
 
 
+def _fix_links(user, violations):
+    """For each violation, the entry form where it can be fixed — a form of the rule's period type that holds
+    all the rule's elements and that the unit reports — when the user may open it; else None."""
+    if not violations:
+        return []
+    form_of_rule, assigned = {}, {}
+    for data_set in DataSet.objects.order_by("name"):
+        for rule in _form_rules(data_set):
+            form_of_rule.setdefault(rule.pk, data_set)
+    links = []
+    for violation in violations:
+        data_set = form_of_rule.get(violation.rule.pk)
+        if data_set is not None and data_set.pk not in assigned:
+            assigned[data_set.pk] = set(data_set.organisation_units.values_list("pk", flat=True))
+        unit = violation.unit
+        if data_set is None or unit.pk not in assigned[data_set.pk] or not (
+                selectors.can_enter(user, unit) or selectors.can_review(user, unit)):
+            links.append(None)
+            continue
+        links.append(reverse("stats_entry:form", args=[data_set.uid, org_unit_uid(unit), violation.period.id]))
+    return links
+
+
 def _display(value):
     """Stored text as read on screen: «true»/«false» as بله/خیر, numbers grouped (۷٬۰۵۸٬۴۱۴٫۲)."""
     if value is None:
@@ -332,7 +355,8 @@ def validation_report(request):
         return xlsx_response(f"validation-{period.id}.xlsx", [Sheet(_("تخلف از قواعد"), headers, rows)])
     return render(request, "stats_entry/validation.html", {
         "root": root, "roots": roots, "root_uid": org_unit_uid(root), "breadcrumb": _breadcrumb(root, roots),
-        "period": period, "period_text": period_text, "error": error, "violations": violations,
+        "period": period, "period_text": period_text, "error": error,
+        "violations": list(zip(violations, _fix_links(request.user, violations))),
         "rule_count": ValidationRule.objects.count(),
     }, status=400 if error else 200)
 

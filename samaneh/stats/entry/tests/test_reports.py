@@ -74,11 +74,14 @@ def test_validation_page_lists_violations_within_scope_and_exports_them(client, 
     from samaneh.accounts.roles import Role
     from tests.factories import RoleFactory
 
-    national = RoleFactory(role=Role.NATIONAL_EXPERT, org_unit=tree["country"]).user
-    client.force_login(national)
+    officer = RoleFactory(role=Role.STATISTICS_OFFICER, org_unit=tree["country"]).user
+    client.force_login(officer)
     page = client.get(reverse("stats_entry:validation"), {"period": "۱۴۰۴۰۷"}).content.decode()
     assert "پاسخ‌ها بیش از شکایات دریافتی نیست" in page and "۲۵۰" in page and "۲۰۰" in page
     assert "۲ مورد ناسازگار" in page
+    # Each violation links to the monthly form of its unit and month, where it can be fixed.
+    city1_form = reverse("stats_entry:form", args=[demo.MONTHLY_SET_UID, org_unit_uid(tree["city1"]), "140407"])
+    assert page.count(f'href="{city1_form}"') == 2
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(
         reverse("stats_entry:validation"), {"period": "140407", "format": "xlsx"}).content))
     rows = list(workbook.active.values)
