@@ -1,9 +1,10 @@
 """Statistical metadata for the API tests: a monthly form and a yearly form on the shared tree."""
 import pytest
+from django.db import connection
 
 from samaneh.accounts.roles import Role
 from samaneh.stats import periods
-from samaneh.stats.models import DataElement, DataSet, DataSetElement
+from samaneh.stats.models import DataElement, DataSet, DataSetElement, DataValue
 from samaneh.stats.services import category_create, combo_create, default_combo_ensure
 from tests.factories import RoleFactory
 
@@ -51,3 +52,19 @@ def meta(tree):
     m.other_officer = RoleFactory(role=Role.STATISTICS_OFFICER, org_unit=tree["p2"]).user
     m.national = RoleFactory(role=Role.STATISTICS_OFFICER, org_unit=tree["country"]).user
     return m
+
+
+@pytest.fixture
+def failing_value_trigger(db):
+    """A real database error on one row in the middle of a batch: a trigger refusing the value 666."""
+    table = DataValue._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"CREATE TRIGGER refuse_666 BEFORE INSERT ON {table} WHEN NEW.value = '666' "
+                           "BEGIN SELECT RAISE(ABORT, 'value 666 refused'); END")
+        else:
+            cursor.execute("CREATE FUNCTION refuse_666() RETURNS trigger AS $$ BEGIN IF NEW.value = '666' THEN "
+                           "RAISE EXCEPTION 'value 666 refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql")
+            cursor.execute(f"CREATE TRIGGER refuse_666 BEFORE INSERT ON {table} FOR EACH ROW "
+                           "EXECUTE FUNCTION refuse_666()")
+    yield

@@ -348,3 +348,11 @@ def test_credentials_page_creates_and_revokes(client, meta):
     assert "آخرین استفاده" in client.get(url).content.decode()
     client.post(url, {"action": "revoke"})
     assert api.get(f"{API}/me", **basic(meta.officer.username, password)).status_code == 401
+
+
+def test_database_failure_mid_import_answers_500_and_writes_nothing(client, meta, officer, failing_value_trigger):
+    values = [{"dataElement": meta.population.uid, "value": "5"}, {"dataElement": meta.revenue.uid, "value": "666"}]
+    response = post(client, officer, payload(meta, values))
+    assert response.status_code == 500 and response.json()["status"] == "ERROR"
+    assert "هیچ مقداری ثبت نشد" in response.json()["message"]
+    assert not DataValue.objects.exists()

@@ -2,7 +2,7 @@
 import datetime as dt
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 
 from samaneh.core.models import AuditEntry
 from samaneh.stats import periods
@@ -141,22 +141,6 @@ def test_dry_run_counts_the_same_and_writes_nothing(meta):
     real = datavalues_import(user=meta.officer, rows=rows)
     counts = (dry.imported, dry.updated, dry.ignored, len(dry.conflicts))
     assert counts == (real.imported, real.updated, real.ignored, len(real.conflicts)) == (1, 0, 1, 1)
-
-
-@pytest.fixture
-def failing_value_trigger(db):
-    """A real database error on one row in the middle of a batch: a trigger refusing the value 666."""
-    table = DataValue._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"CREATE TRIGGER refuse_666 BEFORE INSERT ON {table} WHEN NEW.value = '666' "
-                           "BEGIN SELECT RAISE(ABORT, 'value 666 refused'); END")
-        else:
-            cursor.execute("CREATE FUNCTION refuse_666() RETURNS trigger AS $$ BEGIN IF NEW.value = '666' THEN "
-                           "RAISE EXCEPTION 'value 666 refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql")
-            cursor.execute(f"CREATE TRIGGER refuse_666 BEFORE INSERT ON {table} FOR EACH ROW "
-                           "EXECUTE FUNCTION refuse_666()")
-    yield
 
 
 def test_crash_mid_batch_leaves_nothing(meta, failing_value_trigger, django_assert_max_num_queries):
