@@ -231,3 +231,21 @@ def test_a_citizen_has_no_entry_page(client, tree, monthly):
     client.force_login(CitizenFactory())
     assert client.get(reverse("stats_entry:home")).status_code == 403
     assert client.get(reverse("stats_entry:completeness")).status_code == 403
+
+
+def test_due_forms_count_the_users_units_that_have_not_completed_the_last_period(monthly, yearly, tree, officer,
+                                                                               stats_officer, this_month):
+    from django.utils import timezone
+
+    from samaneh.stats.entry.selectors import due_forms
+
+    last = this_month.previous()
+    CompleteRegistration.objects.create(data_set=monthly, org_unit=tree["city1"], period=last.id,
+                                        completed_at=timezone.now())
+    CompleteRegistration.objects.create(data_set=monthly, org_unit=tree["city2"], period=last.id,
+                                        completed_at=timezone.now())
+    due = {d.data_set.code: (d.period.id, d.units, d.completed, d.missing) for d in due_forms(officer, timezone.localdate())}
+    year = this_month.parent("Yearly").previous().id
+    assert due == {"MUN_MONTHLY": (last.id, 1, 1, 0), "MUN_YEARLY_HR": (year, 1, 0, 1)}
+    # Kerman's completion is not the Alborz officer's business.
+    assert {d.data_set.code: d.completed for d in due_forms(stats_officer, timezone.localdate())}["MUN_MONTHLY"] == 1
