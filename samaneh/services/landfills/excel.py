@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -63,10 +64,8 @@ def site_columns():
     return cols
 
 
-EXPORT_ONLY = (("review_state", 14), ("unit_name", 18), ("county", 16), ("province", 16))
-
-
 def _export_only_headers():
+    """After the import columns, what the export adds for readers (the import ignores these)."""
     return [_h("review_state"), _("نام واحد محل"), _("شهرستان"), _("استان")]
 
 
@@ -102,7 +101,7 @@ def sites_sheet(sites):
             ]
 
     return Sheet(_("مراکز دفن پسماند"), [c.header for c in columns] + _export_only_headers(), rows(),
-                 column_widths=[c.width for c in columns] + [w for _k, w in EXPORT_ONLY])
+                 column_widths=[c.width for c in columns] + [14, 18, 16, 16])
 
 
 def template_sheets():
@@ -129,12 +128,13 @@ def template_sheets():
     ]
 
 
-PLACE_HEADERS = ("کد روستا", "نام روستا", "عرض جغرافیایی", "طول جغرافیایی", "جمعیت")
+PLACE_HEADERS = (gettext_lazy("کد روستا"), gettext_lazy("نام روستا"), gettext_lazy("عرض جغرافیایی"),
+                 gettext_lazy("طول جغرافیایی"), gettext_lazy("جمعیت"))
 
 
 def places_sheet(places):
     rows = ([p.org_unit.code, p.org_unit.name, p.latitude, p.longitude, p.population] for p in places)
-    return Sheet(_("روستاها"), [_(h) for h in PLACE_HEADERS], rows, column_widths=[18, 24, 14, 14, 10])
+    return Sheet(_("روستاها"), [str(h) for h in PLACE_HEADERS], rows, column_widths=[18, 24, 14, 14, 10])
 
 
 # Reading
@@ -395,7 +395,7 @@ def places_import(user, *, upload, request=None):
     except FileRefused as refusal:
         report.file_error = refusal.message
         return report
-    keys = {search_key(_(h)): i for i, h in enumerate(PLACE_HEADERS)}
+    keys = {search_key(str(h)): i for i, h in enumerate(PLACE_HEADERS)}
     index = {}
     for position, title in enumerate(header):
         if search_key(title) in keys:
@@ -421,7 +421,7 @@ def places_import(user, *, upload, request=None):
             entry.errors.append(_("روستای %(name)s دو بار در فایل آمده است.") % {"name": village.name})
         seen.add(code)
         numbers = {}
-        for key, label in ((2, "عرض جغرافیایی"), (3, "طول جغرافیایی"), (4, "جمعیت")):
+        for key in (2, 3, 4):
             text = _text(cell.get(key)).replace("٫", ".").replace("٬", "").replace(",", "")
             if not text:
                 numbers[key] = None
@@ -429,7 +429,7 @@ def places_import(user, *, upload, request=None):
             try:
                 numbers[key] = float(text)
             except ValueError:
-                entry.errors.append(_("«%(field)s» باید عدد باشد.") % {"field": _(label)})
+                entry.errors.append(_("«%(field)s» باید عدد باشد.") % {"field": PLACE_HEADERS[key]})
                 numbers[key] = None
         lat, lon, population = numbers[2], numbers[3], numbers.get(4)
         if lat is None or lon is None:

@@ -37,7 +37,7 @@ class SiteForm(PersianFormMixin, forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = [name for name in EDITABLE_FIELDS] + ["villages_served"]
+        fields = [*EDITABLE_FIELDS, "villages_served"]
         field_classes = {"org_unit": _UnitChoiceField}
 
     def __init__(self, *args, user, **kwargs):

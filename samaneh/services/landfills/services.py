@@ -18,6 +18,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from samaneh.accounts.roles import Perm
@@ -84,7 +85,7 @@ def _label(name):
 
 def _number_text(value):
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-    return localize_digits(text).replace(",", "٬") if localize_digits("1") != "1" else text
+    return localize_digits(text).replace(",", "٬") if get_language_bidi() else text
 
 
 def ancestor_of_kind(unit, kind):
