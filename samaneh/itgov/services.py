@@ -370,7 +370,10 @@ def pending_accept(*, user, use: SoftwareUse, version: ProductVersion) -> int:
     vendor and version as typed) is linked to `version`. Returns how many uses were linked."""
     if not may_edit_catalogue(user):
         raise ITGovRefused(_("بررسی محصولات خارج از فهرست فقط با ناظران فناوری اطلاعات ملی و استانی است."))
-    same = SoftwareUse.objects.filter(pending_review=True, other_product=use.other_product,
+    if not version.product.domains.filter(pk=use.domain_id).exists():
+        raise ITGovRefused(_("«%(product)s» در فهرست برای حوزه «%(domain)s» ثبت نشده است.")
+                           % {"product": version.product.name, "domain": use.domain.name}, field="version")
+    same = SoftwareUse.objects.filter(pending_review=True, domain_id=use.domain_id, other_product=use.other_product,
                                       other_vendor=use.other_vendor, other_version=use.other_version)
     count = same.update(version=version, pending_review=False, other_product="", other_vendor="", other_version="")
     audit_record(actor=user, action="itgov.pending_accept", target=version, after={"linked": count})

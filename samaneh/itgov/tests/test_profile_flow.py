@@ -1,12 +1,10 @@
 """Profiles: creation, the bad inputs of the issue, scope, and the review flow on the case engine."""
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from samaneh.cases.models import Case, Comment
-from samaneh.itgov import selectors, services
+from samaneh.itgov import services
 from samaneh.itgov.models import (
     ControlAnswer, Domain, Evidence, ITProfile, ProductVersion, ProfileStatus, Requirement, SoftwareUse,
 )
@@ -96,7 +94,11 @@ def test_a_version_not_in_the_catalogue_is_offered_as_other_pending_review(world
         services.software_set(user=world["staff1"], profile=profile, domain=fin,
                               version=ProductVersion.objects.filter(product__domains=fin).first(),
                               other_product="x", hosting="on_premise", licence="perpetual", satisfaction=3)
-    # The catalogue's reviewers can later link every such use to a real version.
+    # The catalogue's reviewers can later link every such use to a real version of that domain.
+    with pytest.raises(ITGovRefused):
+        services.pending_accept(user=world["national_it"], use=use, version=gis_version)
+    with pytest.raises(ITGovRefused):
+        services.pending_accept(user=world["county_it"], use=use, version=gis_version)
     version = ProductVersion.objects.filter(product__domains=fin).first()
     assert services.pending_accept(user=world["national_it"], use=use, version=version) == 1
     use.refresh_from_db()
@@ -189,3 +191,25 @@ def test_review_return_fix_resubmit_and_approve(world, client):
     assert profile.score_security == 100.0
     assert profile.score_overall is not None
     assert [e.action for e in profile.case.events.all()] == ["open", "return", "resubmit", "county_pass", "approve"]
+
+
+def test_a_dehyari_answers_the_rural_domains_only(world):
+    from samaneh.accounts.roles import Role
+    from tests.factories import RoleFactory, UserFactory
+
+    dehyar = UserFactory()
+    RoleFactory(user=dehyar, role=Role.DEHYARI_STAFF, org_unit=world["v1"])
+    profile = services.profile_create(user=dehyar, administration=world["dh1"], year=YEAR)
+    from samaneh.itgov import selectors
+
+    codes = [d.code for d in selectors.domains_for(profile)]
+    assert codes and all(code.startswith("R-") for code in codes)
+    with pytest.raises(ITGovRefused) as refusal:
+        services.software_set(user=dehyar, profile=profile, domain=Domain.objects.get(code="URB"), other_product="x",
+                              hosting="on_premise", licence="perpetual", satisfaction=3)
+    assert "تعریف نشده" in refusal.value.message
+    rural = Domain.objects.get(code="R-FIN")
+    version = ProductVersion.objects.get(product__name="دهیار‌یار")
+    use = services.software_set(user=dehyar, profile=profile, domain=rural, version=version, hosting="provincial_dc",
+                                licence="subscription", satisfaction=4)
+    assert not use.pending_review and rural.urban_equivalent.code == "FIN"
