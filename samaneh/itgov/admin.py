@@ -4,19 +4,35 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from samaneh.core.admin import NormalizedSearchMixin, ReadOnlyAdminMixin
+from samaneh.core.audit import audit_record, model_snapshot
 from samaneh.core.jalali import format_jalali
 from samaneh.itgov.models import Domain, ITProfile, Product, ProductVersion, Requirement, ScoreWeights, Vendor
 
 
+class AuditedCatalogueAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+    """Catalogue edits in the admin go to the audit chain like every other write."""
+
+    def save_model(self, request, obj, form, change):
+        before = model_snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        audit_record(actor=request.user, action="itgov.catalogue_admin_save", target=obj, before=before,
+                     after=model_snapshot(obj))
+
+    def delete_model(self, request, obj):
+        before = model_snapshot(obj)
+        audit_record(actor=request.user, action="itgov.catalogue_admin_delete", target=obj, before=before)
+        super().delete_model(request, obj)
+
+
 @admin.register(Domain)
-class DomainAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+class DomainAdmin(AuditedCatalogueAdmin):
     list_display = ("code", "name", "applies_to", "urban_equivalent", "valid_from_year", "retired_year")
     list_filter = ("applies_to",)
     search_fields = ("code", "name", "name_en")
 
 
 @admin.register(Vendor)
-class VendorAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+class VendorAdmin(AuditedCatalogueAdmin):
     list_display = ("name", "website", "is_active")
     search_fields = ("name",)
 
@@ -27,7 +43,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+class ProductAdmin(AuditedCatalogueAdmin):
     list_display = ("name", "vendor", "valid_from_year", "retired_year")
     list_filter = ("vendor", "domains")
     search_fields = ("name", "vendor__name")
@@ -36,7 +52,7 @@ class ProductAdmin(NormalizedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(ProductVersion)
-class ProductVersionAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+class ProductVersionAdmin(AuditedCatalogueAdmin):
     list_display = ("product", "version", "support_status", "end_of_support_jalali")
     list_filter = ("support_status",)
     search_fields = ("product__name", "version")
@@ -47,7 +63,7 @@ class ProductVersionAdmin(NormalizedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Requirement)
-class RequirementAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+class RequirementAdmin(AuditedCatalogueAdmin):
     list_display = ("code", "kind", "theme", "domain", "level", "valid_from_year", "retired_year")
     list_filter = ("kind", "theme", "level")
     search_fields = ("code", "text")

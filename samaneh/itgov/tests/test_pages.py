@@ -60,3 +60,26 @@ def test_score_page_explains_each_item_and_the_case_page_links_the_profile(world
     case_page = client.get(reverse("cases:detail", args=[profile.case_id])).content.decode()
     assert reverse("itgov:profile", args=[profile.pk]) in case_page
     assert "تأیید شهرستان و ارسال به استان" in case_page
+
+
+def test_catalogue_edits_in_the_admin_are_audited(world, client):
+    from samaneh.core.models import AuditEntry
+    from samaneh.itgov.models import Domain
+    from tests.factories import UserFactory
+
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=admin_user, name="test", confirmed=True)
+    client.force_login(admin_user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    domain = Domain.objects.get(code="GIS")
+    response = client.post(reverse("admin:itgov_domain_change", args=[domain.pk]), {
+        "code": "GIS", "name": "سامانه اطلاعات مکانی", "name_en": "GIS", "applies_to": "municipality",
+        "exports": '["تعداد قطعات"]', "sort": "6", "valid_from_year": "1398", "retired_year": ""})
+    assert response.status_code == 302 and response.url == reverse("admin:itgov_domain_changelist")
+    entry = AuditEntry.objects.filter(action="itgov.catalogue_admin_save").get()
+    assert entry.before["name"] == "سامانه اطلاعات مکانی (GIS)" and entry.after["name"] == "سامانه اطلاعات مکانی"
