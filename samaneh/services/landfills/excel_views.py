@@ -33,7 +33,8 @@ def sites_template(request):
 
 
 def _import_page(request, *, template, report=None, form=None, status=200):
-    return render(request, template, {"form": form or UploadForm(), "report": report}, status=status)
+    return render(request, template, {"form": form or UploadForm(), "report": report, "max_rows": excel.MAX_ROWS},
+                  status=status)
 
 
 def _sites_refused(request, message):
@@ -63,7 +64,7 @@ def _places_refused(request, message):
 def _places_page(request, *, report=None, form=None, status=200):
     places = selectors.served_place_list(request.user)
     return render(request, "landfills/places.html", {
-        "form": form or UploadForm(), "report": report, "count": places.count(),
+        "form": form or UploadForm(), "report": report, "count": places.count(), "max_rows": excel.PLACES_MAX_ROWS,
         "may_import": bool(selectors.place_scope_paths(request.user)),
     }, status=status)
 

@@ -14,11 +14,14 @@ A submitted site is with its reviewer; local staff wait for the review before ed
 import datetime as dt
 import math
 import uuid
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import get_language_bidi
+from shapely.geometry import Point
+from shapely.prepared import prep
 from django.utils.translation import gettext as _
 
 from samaneh.accounts.roles import Perm
@@ -89,15 +92,40 @@ def _number_text(value):
 
 
 def ancestor_of_kind(unit, kind):
-    """The unit itself or its ancestor of `kind`, or None (one query)."""
+    """The unit itself or its ancestor of `kind`, or None (one query by primary keys)."""
     if unit.kind == kind:
         return unit
-    return OrgUnit.objects.filter(pk__in=unit.ancestor_ids(), kind=kind).first()
+    # No ORDER BY: the model's default ordering (level, name) makes SQLite walk the level index instead
+    # of the few primary keys asked for.
+    return next(iter(OrgUnit.objects.filter(pk__in=unit.ancestor_ids(), kind=kind).order_by()), None)
 
 
 def site_county(site_or_unit):
     unit = site_or_unit.org_unit if isinstance(site_or_unit, Site) else site_or_unit
     return ancestor_of_kind(unit, K.COUNTY)
+
+
+def ancestor_lookup():
+    """`ancestor_of_kind` remembering its answers, for checking many rows against the same few units."""
+    answers = {}
+
+    def lookup(unit, kind):
+        key = (unit.pk, kind)
+        if key not in answers:
+            answers[key] = ancestor_of_kind(unit, kind)
+        return answers[key]
+
+    return lookup
+
+
+@lru_cache(maxsize=None)
+def _province_shapes():
+    """Each shipped province boundary (by its matching key), widened by the boundaries' own tolerance."""
+    return {
+        boundaries.province_key(persian): prep(geometry.buffer(boundaries.TOLERANCE_DEGREES))
+        for english, persian in boundaries.PROVINCE_NAMES.items()
+        for geometry in [boundaries.source_geometries()[english]]
+    }
 
 
 def _coerce(name, value, errors):
@@ -132,12 +160,13 @@ def _coerce(name, value, errors):
     return number
 
 
-def point_errors(latitude, longitude, org_unit):
+def point_errors(latitude, longitude, org_unit, *, ancestor=ancestor_of_kind):
     """Why the point cannot be where this site stands (field → messages); empty when it can.
 
     Only province boundaries are shipped (no licence lets us redistribute county or district ones; see
     samaneh/geo/boundaries.py), so the finest check is that the point lies in the province of the unit.
-    A point near a border counts for the nearest province within the boundaries' tolerance (~3 km)."""
+    The shipped layer is generalised, so a point within the boundaries' tolerance (~3 km) of its own
+    province passes: a real site just by a border is not refused for the map's coarseness."""
     errors = {}
     for name, value in (("latitude", latitude), ("longitude", longitude)):
         low, high = IRAN_BOX[name]
@@ -152,7 +181,14 @@ def point_errors(latitude, longitude, org_unit):
         return {"latitude": [
             _("نقطه (عرض و طول جغرافیایی) در دریا یا بیرون از خاک ایران است؛ نقطه را روی نقشه درست بگذارید.")
         ]}
-    stated = ancestor_of_kind(org_unit, K.PROVINCE) if org_unit is not None else None
+    stated = ancestor(org_unit, K.PROVINCE) if org_unit is not None else None
+    if stated is None:
+        return {}
+    # Fast answer for the usual case, a point well inside its own province; otherwise ask the boundaries
+    # which province it is in, to name it.
+    shape = _province_shapes().get(boundaries.province_key(stated.name))
+    if shape is not None and shape.contains(Point(longitude, latitude)):
+        return {}
     found = boundaries.province_at(latitude, longitude)
     if stated is not None and found is not None and found.pk != stated.pk:
         return {"latitude": [
@@ -162,7 +198,7 @@ def point_errors(latitude, longitude, org_unit):
     return {}
 
 
-def validate_fields(fields, villages, *, user):
+def validate_fields(fields, villages, *, user, ancestor=ancestor_of_kind):
     """Field → messages for everything wrong with these values; empty when the site may be stored."""
     errors = {}
 
@@ -206,10 +242,10 @@ def validate_fields(fields, villages, *, user):
         elif not scope.can_act(user, Perm.LANDFILL_EDIT, unit):
             add("org_unit", _("«%(field)s» بیرون از حوزه شماست.") % {"field": _label("org_unit")})
     if unit is not None and fields.get("latitude") is not None and fields.get("longitude") is not None:
-        for name, messages in point_errors(fields["latitude"], fields["longitude"], unit).items():
+        for name, messages in point_errors(fields["latitude"], fields["longitude"], unit, ancestor=ancestor).items():
             errors.setdefault(name, []).extend(messages)
 
-    county = site_county(unit) if unit is not None and "org_unit" not in errors else None
+    county = ancestor(unit, K.COUNTY) if unit is not None and "org_unit" not in errors else None
     for village in villages:
         if village.kind != K.VILLAGE:
             add("villages_served", _("«%(name)s» روستا نیست (%(kind)s)؛ در «روستاهای تحت پوشش» فقط روستا بیاورید.")

@@ -147,7 +147,7 @@ def _fa_amount(value):
 # Heuristic
 
 
-def _assign(problem: Problem, open_mask: np.ndarray):
+def _assign(problem: Problem, open_mask: np.ndarray, order: str = "regret"):
     """Serve every customer from the open facilities, largest regret first; None if it cannot.
 
     Split mode fills the cheapest open facility and spills the rest over to the next; single-source mode
@@ -165,8 +165,12 @@ def _assign(problem: Problem, open_mask: np.ndarray):
         regret = np.where(np.isfinite(best_two[1]), best_two[1] - best_two[0], np.inf)
     else:
         regret = np.zeros(n)
-    # Customers with few options go first; among equals, larger demand first (harder to place).
-    customers = np.lexsort((-demand, -regret))
+    # Customers with few options go first; among equals, larger demand first (harder to place). The
+    # fallback order (fewest allowed sites, then largest demand) is first-fit-decreasing, for tight cases.
+    if order == "regret":
+        customers = np.lexsort((-demand, -regret))
+    else:
+        customers = np.lexsort((-demand, np.isfinite(cost).sum(axis=0)))
     total = 0.0
     for j in customers:
         need = demand[j]
@@ -212,6 +216,10 @@ def heuristic(problem: Problem, deadline: float | None = None):
     forced_open = problem.forced_open()
     open_mask = openable.copy()
     current = _assign(problem, open_mask)
+    order = "regret"
+    if current is None:
+        order = "fewest_options"
+        current = _assign(problem, open_mask, order)
     if current is None:
         return None
     best_total = current[0] + problem.fixed_cost[open_mask].sum()
@@ -245,7 +253,7 @@ def heuristic(problem: Problem, deadline: float | None = None):
                 continue
             trial = open_mask.copy()
             trial[i] = False
-            result = _assign(problem, trial)
+            result = _assign(problem, trial, order)
             if result is None:
                 continue
             total = result[0] + problem.fixed_cost[trial].sum()
@@ -258,7 +266,7 @@ def heuristic(problem: Problem, deadline: float | None = None):
             break
         trial = open_mask.copy()
         trial[i] = True
-        result = _assign(problem, trial)
+        result = _assign(problem, trial, order)
         if result is not None and result[0] + problem.fixed_cost[trial].sum() < best_total - 1e-9 * abs(best_total):
             open_mask, best_total, best_x = trial, result[0] + problem.fixed_cost[trial].sum(), result[1]
     return open_mask, best_x, best_total
@@ -411,8 +419,12 @@ Progress = Callable[[str, float, str], None]  # (stage, fraction 0..1, Persian n
 
 
 def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = True,
-          progress: Progress | None = None, threads: int | None = None) -> Solution:
+          progress: Progress | None = None, threads: int | None = None,
+          on_heuristic: Callable[[Solution], None] | None = None) -> Solution:
     """Heuristic first, then (if `exact`) HiGHS from the heuristic's incumbent.
+
+    `on_heuristic` receives the heuristic's answer as soon as there is one (the planner shows it while
+    the exact search runs); it is not called when the heuristic finds no feasible assignment.
 
     `progress` is called with the heuristic result and during the MIP (gap closing). The returned
     `optimal` is True only when HiGHS reports the model optimal within a relative gap of 1e-9.
@@ -430,6 +442,8 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
         first = _solution_from(problem, open_mask.astype(float), x_dense, False, heuristic_seconds, "heuristic")
         first.heuristic_objective = first.objective
         first.heuristic_seconds = heuristic_seconds
+        if on_heuristic:
+            on_heuristic(first)
     if progress:
         progress("heuristic_done", 0.2, "جواب سریع آماده است؛ جست‌وجوی جواب دقیق آغاز شد")
     if not exact:

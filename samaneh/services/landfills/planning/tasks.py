@@ -24,10 +24,10 @@ def run_scenario(run_id):
         def progress(stage, fraction, note):
             ScenarioRun.objects.filter(pk=run_id).update(progress=int(fraction * 100), message=note)
 
-        quick = solve(problem, exact=False, progress=progress)
-        ScenarioRun.objects.filter(pk=run_id).update(results=describe(scenario, quick, villages, facilities, km))
-        exact = solve(problem, time_limit=RUN_TIME_LIMIT_SECONDS, progress=progress)
-        best = exact if exact.objective <= quick.objective + 1e-9 * abs(quick.objective) else quick
+        def first_answer(quick):
+            ScenarioRun.objects.filter(pk=run_id).update(results=describe(scenario, quick, villages, facilities, km))
+
+        best = solve(problem, time_limit=RUN_TIME_LIMIT_SECONDS, progress=progress, on_heuristic=first_answer)
         ScenarioRun.objects.filter(pk=run_id).update(
             status=ScenarioRun.Status.DONE, progress=100, finished=timezone.now(),
             results=describe(scenario, best, villages, facilities, km),
