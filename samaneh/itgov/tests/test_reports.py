@@ -142,3 +142,10 @@ def test_pdf_renders_with_persian_headings(spread, client, name, heading):
     text = pdf_text(response.content)
     assert heading in text and "البرز" in text
     assert ink_ratio(pdf_page_image(response.content)) > 0.01
+
+
+def test_at_country_level_the_map_colours_provinces(spread):
+    data = reports.heterogeneity(spread["country"], 1404)
+    assert data["map"]["level"] == "province"
+    assert data["map"]["areas"] == {spread["p1"].pk: {"score": pytest.approx(51.7), "count": 3, "band": 2}}
+    assert [m["name"] for m in data["map"]["markers"]] == ["البرز"]  # the capital is known: Karaj
