@@ -168,8 +168,9 @@ class ImportReport:
         return not self.file_error and not self.error_rows
 
 
-def _read_rows(upload, max_rows=MAX_ROWS):
+def _read_rows(upload, max_rows=None):
     """(header cells, [(row number, values)]) of the first sheet, refusing formulas and oversized sheets."""
+    max_rows = max_rows or MAX_ROWS
     name = (getattr(upload, "name", "") or "").lower()
     if not name.endswith(".xlsx"):
         raise FileRefused(_("فقط فایل اکسل (xlsx) پذیرفته می‌شود؛ الگو را از همین صفحه بگیرید."))

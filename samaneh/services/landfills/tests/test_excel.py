@@ -165,3 +165,10 @@ def test_import_needs_edit_rights(client, tree, people):
     assert client.get(reverse("landfills:import")).status_code == 403
     assert client.post(reverse("landfills:import"), {"file": _xlsx([_row()])}).status_code == 403
     assert not Site.objects.exists()
+
+
+def test_a_file_over_the_row_cap_is_refused(tree, people, monkeypatch):
+    monkeypatch.setattr(excel, "MAX_ROWS", 2)
+    report = excel.sites_import(people["dehyari1"], upload=_xlsx([_row(), _row(), _row()]))
+    assert report.file_error == "فایل بیش از ۲ ردیف دارد؛ آن را در چند فایل بارگذاری کنید."
+    assert not Site.objects.exists()
