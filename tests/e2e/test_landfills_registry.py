@@ -51,6 +51,7 @@ def test_register_submit_return_fix_approve(browser, live_server, live_tree, scr
     local.get_by_role("button", name="ذخیره").click()
     assert "نمی‌تواند بیش از «ظرفیت طراحی (تن)»" in local.locator("#id_remaining_capacity_tonnes-error").inner_text()
     assert not Site.objects.exists()
+    screenshot_page(local, "landfills-form-refused")
     local.get_by_label("ظرفیت باقی‌مانده (تن)").fill("۱۵۰۰۰")
     local.get_by_role("button", name="ذخیره").click()
     local.wait_for_url("**/landfills/*/")
