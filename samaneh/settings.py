@@ -194,6 +194,8 @@ if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-cases": {"task": "samaneh.cases.tasks.escalate_overdue_cases", "schedule": 15 * 60},
+    # Automatic statistics feeds (complaints, landfills, IT maturity) for the current and previous period.
+    "stats-feeds-run-recent": {"task": "samaneh.stats.io.tasks.feeds_run_recent", "schedule": 60 * 60},
 }
 
 # SMS: one interface, backend chosen here.
