@@ -51,6 +51,8 @@ def _demo_units():
     varamin_city = _unit(K.CITY, "ورامین", varamin) if varamin else None
     units.update({"tehran": tehran, "varamin": varamin, "varamin_city": varamin_city,
                   "varamin_district": varamin_city.parent if varamin_city else None})
+    # The rural landfill demo's second province.
+    units["kohgiluyeh"] = OrgUnit.objects.filter(kind=K.PROVINCE, name__startswith="کهگیلویه").order_by("pk").first()
     return units
 
 
@@ -70,6 +72,7 @@ DEMO_STAFF = [
     ("demo-varamin-county", "کارشناس", "فرمانداری ورامین", Role.COUNTY_REVIEWER, "varamin"),
     ("demo-varamin", "کارشناس", "شهرداری ورامین", Role.MUNICIPALITY_STAFF, "varamin_city"),
     ("demo-varamin-district", "کارشناس", "بخشداری مرکزی ورامین", Role.DISTRICT_REVIEWER, "varamin_district"),
+    ("demo-kohgiluyeh", "کارشناس", "استانداری کهگیلویه و بویراحمد", Role.PROVINCE_REVIEWER, "kohgiluyeh"),
 ]
 
 
