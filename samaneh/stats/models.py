@@ -243,6 +243,8 @@ class CompleteRegistration(models.Model):
     completed_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("اعلام تکمیل فرم")
+        verbose_name_plural = _("اعلام‌های تکمیل فرم")
         constraints = [
             models.UniqueConstraint(fields=["data_set", "period", "org_unit"], name="stats_completion_once")
         ]
@@ -259,6 +261,8 @@ class LockException(models.Model):
     reason = models.CharField(_("دلیل"), max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("بازگشایی فرم قفل‌شده")
+        verbose_name_plural = _("بازگشایی‌های فرم قفل‌شده")
         constraints = [
             models.UniqueConstraint(fields=["data_set", "period", "org_unit"], name="stats_lock_exception_once")
         ]
@@ -274,6 +278,8 @@ class DataApproval(models.Model):
     approved_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("تأیید فرم")
+        verbose_name_plural = _("تأییدهای فرم")
         constraints = [models.UniqueConstraint(fields=["data_set", "period", "org_unit"], name="stats_approval_once")]
 
 
