@@ -356,3 +356,17 @@ def test_database_failure_mid_import_answers_500_and_writes_nothing(client, meta
     assert response.status_code == 500 and response.json()["status"] == "ERROR"
     assert "هیچ مقداری ثبت نشد" in response.json()["message"]
     assert not DataValue.objects.exists()
+
+
+def test_admin_lists_credentials_without_the_hash(client, meta, officer):
+    from samaneh.accounts.tests.test_admin import sign_in_with_totp
+    from samaneh.stats.api.models import ApiCredential
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    sign_in_with_totp(client, root)
+    credential = ApiCredential.objects.get(user=meta.officer)
+    listing = client.get(reverse("admin:stats_api_apicredential_changelist"))
+    assert listing.status_code == 200 and str(meta.officer) in listing.content.decode()
+    page = client.get(reverse("admin:stats_api_apicredential_change", args=[credential.pk])).content.decode()
+    assert credential.password not in page and credential.password.split("$")[-1] not in page
