@@ -7,9 +7,14 @@ from .models import Candidate, Scenario, SiteChoice
 
 
 class BootstrapMixin:
+    """Bootstrap classes; numbers as text inputs with a decimal keypad, since a browser's number input
+    refuses the Persian digits and separators (۱۲٬۵۰۰) people type — PersianFormMixin normalises them."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field.widget, forms.NumberInput):
+                field.widget = forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"})
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")

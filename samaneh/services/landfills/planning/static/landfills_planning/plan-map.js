@@ -9,8 +9,9 @@
   var data = JSON.parse(document.getElementById("plan-data").textContent || "{}");
   var outline = JSON.parse(document.getElementById("plan-boundaries").textContent || "null");
   var persian = document.documentElement.lang === "fa";
-  var map = L.map(el, { attributionControl: Boolean(el.dataset.tiles), preferCanvas: true, minZoom: 4, maxZoom: 18 });
+  var map = L.map(el, { attributionControl: Boolean(el.dataset.tiles), preferCanvas: true, minZoom: 4, maxZoom: 18, zoomSnap: 0.25 });
   el.planMap = map;
+  map.fitBounds([[25.0, 44.0], [39.8, 63.4]]);  // a view first: canvas layers cannot be added without one
   if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map); }
   var bounds = L.latLngBounds([]);
   if (outline && outline.features && outline.features.length) {
@@ -50,6 +51,7 @@
     (data.sites || []).slice().sort(function (a, b) { return order[a.action] - order[b.action]; })
       .forEach(function (s) { site(s, s.action, s.action === "open" ? 9 : 7).addTo(map); });
     el.dataset.lines = String((data.assignments || []).length);
+    el.dataset.sites = String((data.sites || []).length);
   } else {
     (data.sites || []).forEach(function (s) { site(s, s.action, 6).addTo(map); });
     (data.candidates || []).forEach(function (c) { site(c, "candidate", 8).addTo(map); });
@@ -62,6 +64,6 @@
       if (pin) { pin.setLatLng(e.latlng); } else { pin = L.marker(e.latlng).addTo(map); }
     });
   }
-  if (bounds.isValid()) { map.fitBounds(bounds.pad(0.05)); } else { map.fitBounds([[25.0, 44.0], [39.8, 63.4]]); }
+  if (bounds.isValid()) { map.fitBounds(bounds.pad(0.05)); }
   el.dataset.ready = "1";
 })();
