@@ -86,6 +86,7 @@ class ImportSummary:
                 "imported": self.imported, "updated": self.updated, "ignored": self.ignored, "deleted": self.deleted,
             },
             "conflicts": self.conflicts,
+            "rejectedIndexes": sorted({i for c in self.conflicts for i in c["indexes"]}),
             "dataSetComplete": "false",
         }
 

@@ -44,6 +44,7 @@ def test_dhis2_shape(meta):
     assert shape["responseType"] == "ImportSummary" and shape["status"] == "ERROR"
     assert shape["importCount"] == {"imported": 0, "updated": 0, "ignored": 1, "deleted": 0}
     assert shape["conflicts"][0]["errorCode"] == "E7619" and shape["conflicts"][0]["indexes"] == [0]
+    assert shape["rejectedIndexes"] == [0]
 
 
 @pytest.mark.parametrize("case", ["text_in_number", "percentage_150", "period_type", "future", "outside_scope",
