@@ -1,13 +1,17 @@
 """One place that checks and normalises a value for a data element — API, Excel/CSV import and the
 entry form all call `clean_value`, so a value refused in one is refused in all, with the same words."""
+import re
 from decimal import Decimal, InvalidOperation
 
 from samaneh.core.text import normalize_digits, normalize_text
-from samaneh.stats.models import ValueType
+from samaneh.stats.models import NUMERIC_TYPES, ValueType
 
 TRUE_WORDS = {"true", "1", "yes", "بله", "بلی", "آری", "دارد"}
 FALSE_WORDS = {"false", "0", "no", "خیر", "نه", "ندارد"}
 MAX_TEXT = 50000
+# A number already in its canonical stored form (ASCII, no separators, no trailing zeros, < 1e15): the
+# common case of a machine-written import, accepted without the general path's normalising and Decimal.
+_CANONICAL_NUMBER = re.compile(r"(?:0|-?[1-9][0-9]{0,14})(?:\.[0-9]*[1-9])?")
 
 
 class InvalidValue(ValueError):
@@ -34,10 +38,20 @@ def _canonical(number: Decimal) -> str:
 def clean_value(element, raw):
     """(stored text, numeric or None) for `raw`, or InvalidValue in Persian. Empty input is InvalidValue too:
     callers decide whether empty means "delete"."""
+    vt = element.value_type
+    if raw.__class__ is str and vt in NUMERIC_TYPES and _CANONICAL_NUMBER.fullmatch(raw):
+        integral, negative = "." not in raw, raw[0] == "-"
+        if (
+            vt == ValueType.NUMBER
+            or (vt == ValueType.INTEGER and integral)
+            or (vt == ValueType.INTEGER_ZERO_OR_POSITIVE and integral and not negative)
+            or (vt == ValueType.INTEGER_POSITIVE and integral and not negative and raw != "0")
+            or (vt == ValueType.PERCENTAGE and not negative and float(raw) <= 100)
+        ):
+            return raw, float(raw)
     text = normalize_text(str(raw if raw is not None else "")).strip()
     if not text:
         raise InvalidValue(f"مقدار «{element.name}» خالی است")
-    vt = element.value_type
     if vt == ValueType.TEXT:
         if len(text) > MAX_TEXT:
             raise InvalidValue(f"متن «{element.name}» بیش از حد طولانی است")

@@ -66,3 +66,19 @@ def test_strings_that_are_not_org_unit_uids_map_to_nothing(bad):
 
 def test_dhis2_levels_start_at_one_for_the_country(tree):
     assert [dhis2_level(tree[k]) for k in ("country", "p1", "c1", "d1", "city1", "v1")] == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize(
+    "value_type, raw",
+    [(t, r) for t in (ValueType.NUMBER, ValueType.INTEGER, ValueType.INTEGER_POSITIVE,
+                      ValueType.INTEGER_ZERO_OR_POSITIVE, ValueType.PERCENTAGE)
+     for r in ("0", "7", "-7", "12.5", "100", "100.5", "999999999999999", "12.50", "007")],
+)
+def test_the_canonical_number_shortcut_agrees_with_the_general_path(value_type, raw):
+    try:
+        expected = clean_value(element(value_type), raw + " ")  # a trailing space takes the general path
+    except InvalidValue:
+        with pytest.raises(InvalidValue):
+            clean_value(element(value_type), raw)
+    else:
+        assert clean_value(element(value_type), raw) == expected
