@@ -279,7 +279,10 @@ def heuristic(problem: Problem, deadline: float | None = None):
 def _build(problem: Problem):
     """Column-wise sparse arrays of the model without its strong rows. Columns: y_0..y_{m-1}, then one x
     per allowed pair. Rows: n assignment rows, m capacity rows, one aggregate-capacity row. The strong rows
-    x_ij ≤ y_i are added afterwards (`_strong_rows`), all at once or as the LP finds them violated."""
+    x_ij ≤ y_i follow in one `addRows` call (`_add_strong_rows`).
+
+    Generating the strong rows lazily (only those the LP violates) was measured on capa (10^5 pairs): each
+    warm re-solve still took 10–20 s and the loop as long as the full model's root, so all go in."""
     m, n = problem.m, problem.n
     openable = problem.openable()
     allowed = np.isfinite(problem.cost) & openable[:, None]
@@ -323,11 +326,6 @@ def _add_strong_rows(h, m, pair_i, pairs):
     value = np.tile([1.0, -1.0], count)
     start = (2 * np.arange(count)).astype(np.int32)
     h.addRows(count, np.full(count, -highspy.kHighsInf), np.zeros(count), 2 * count, start, index, value)
-
-
-# Up to this many pairs every strong row goes in at once; above it, the LP relaxation over 10^5 strong rows
-# is slow (minutes for capa), while only a few thousand of them are ever tight, so they are generated.
-FULL_STRONG_PAIRS = 20_000
 
 
 _banner_done = False
@@ -385,36 +383,6 @@ def _solution_from(problem, y, x_dense, optimal, seconds, method, status=""):
     )
 
 
-def _strengthen(h, problem, pair_i, pair_j, deadline):
-    """Put the strong rows in: all of them for small models; for large ones, those of each customer's
-    cheapest facilities, then every row the LP relaxation violates, until it violates none."""
-    m, k = problem.m, len(pair_i)
-    if k <= FULL_STRONG_PAIRS:
-        _add_strong_rows(h, m, pair_i, np.arange(k))
-        return
-    unit = problem.cost[pair_i, pair_j]
-    order = np.lexsort((unit, pair_j))  # by customer, cheapest first
-    rank = np.empty(k, dtype=np.int64)
-    first_of_customer = np.searchsorted(pair_j[order], pair_j[order], side="left")
-    rank[order] = np.arange(k) - first_of_customer
-    present = rank < 3
-    _add_strong_rows(h, m, pair_i, np.flatnonzero(present))
-    h.setOptionValue("solver", "simplex")
-    while True:
-        if deadline:
-            h.setOptionValue("time_limit", max(0.1, deadline - time.perf_counter()))
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return
-        values = np.asarray(h.getSolution().col_value)
-        violated = ~present & (values[m:] > values[pair_i] + 1e-6)
-        if not violated.any():
-            return
-        new = np.flatnonzero(violated)
-        _add_strong_rows(h, m, pair_i, new)
-        present[new] = True
-
-
 Progress = Callable[[str, float, str], None]  # (stage, fraction 0..1, Persian note)
 
 
@@ -455,9 +423,7 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
     h = _highs_model(arrays)
     if threads:
         h.setOptionValue("threads", threads)
-    _strengthen(h, problem, pair_i, pair_j, deadline)
-    if progress:
-        progress("lp_done", 0.3, "کران پایین (آزادسازی خطی) محاسبه شد؛ جست‌وجوی جواب دقیق")
+    _add_strong_rows(h, problem.m, pair_i, np.arange(len(pair_i)))
     m = problem.m
     integer_cols = np.arange(m if not problem.single_source else arrays["num_col"], dtype=np.int32)
     h.changeColsIntegrality(len(integer_cols), integer_cols, np.ones(len(integer_cols), dtype=np.uint8))
