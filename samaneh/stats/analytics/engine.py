@@ -18,16 +18,16 @@ exact unit and period. Indicators are evaluated per cell: numerator and denomina
 operands, × factor, rounded to `decimals`; a zero or empty denominator gives no value.
 
 Where the numbers come from — measured, then chosen (bench/analytics.py: 10,069,920 values = 1,554 city
-units × 60 Jalali months × 108 elements; 2 cores shared with other jobs, load average 11–15; best of 5):
+units × 60 Jalali months × 108 elements; 2 cores shared with other jobs; best of 5, DuckDB in the same run):
   * Live, from the stored values, "sum by province × month for one element" reads the element's 93,240
-    rows and files each under its province: 1.41 s on SQLite (20.7× DuckDB over Parquet, 0.068 s) and
-    0.78 s on PostgreSQL 15 (31× DuckDB, 0.025 s) — far off the goals (5× and 3×).
+    rows and files each under its province: 0.45 s on SQLite (26× DuckDB over Parquet, 0.017 s) and
+    0.33 s on PostgreSQL 15 (28× DuckDB, 0.012 s) — far off the goals (5× and 3×).
   * So a summary table (`models.Aggregate`, like DHIS2's analytics tables) holds sum/count/min/max per
     (element, option combo, period, unit) for the units at levels 0–2 (country, province, county), read
-    through one covering index. Province × month: SQLite 0.066 s = 0.97× DuckDB, PostgreSQL 0.037 s =
-    1.47×; county × month for Tehran's 12 months of 1403: SQLite 0.017 s = 0.38×, PostgreSQL 0.039 s =
-    1.63×. `analytics_refresh` (a Celery task) builds it: each value is filed once at its county, then
-    counties roll up into provinces and the country — 3,110,400 rows in 252 s on SQLite, 196 s on
+    through one covering index. Province × month: SQLite 0.031 s = 1.8× DuckDB, PostgreSQL 0.013 s =
+    1.1×; county × month for Tehran's 12 months of 1403: SQLite 0.006 s = 0.39×, PostgreSQL 0.007 s =
+    0.56×. `analytics_refresh` (a Celery task) builds it: each value is filed once at its county, then
+    counties roll up into provinces and the country — 3,110,400 rows in 73 s on SQLite, 84 s on
     PostgreSQL for all 10 million values; a refresh after an import rebuilds only the changed periods.
   * Below the county (district, city, rural district, village), LAST, NONE, text, weekly requests, and
     every (element, period) whose values changed since the last refresh are answered live from the stored

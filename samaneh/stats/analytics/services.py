@@ -127,8 +127,8 @@ def analytics_refresh(*, full=False) -> RefreshReport:
             _weeks_map(targets)
         for start in range(0, len(targets), ELEMENTS_PER_STATEMENT):
             rows += _rebuild(targets[start:start + ELEMENTS_PER_STATEMENT])
-        # Fresh planner statistics for the rebuilt table: measured on PostgreSQL, a province × month query
-        # planned on the empty table's statistics took 0.16 s instead of 0.04 s.
+        # Fresh planner statistics for the rebuilt table. On PostgreSQL, bench runs whose statistics were
+        # those of the empty table answered province × month in 0.04–0.16 s; with fresh ones, 0.013 s.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE stats_analytics_aggregate")
     else:
