@@ -196,6 +196,8 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-cases": {"task": "samaneh.cases.tasks.escalate_overdue_cases", "schedule": 15 * 60},
     # Automatic statistics feeds (complaints, landfills, IT maturity) for the current and previous period.
     "stats-feeds-run-recent": {"task": "samaneh.stats.io.tasks.feeds_run_recent", "schedule": 60 * 60},
+    # The analytics summary (DHIS2's "analytics tables"): only periods written since the last run are rebuilt.
+    "stats-analytics-refresh": {"task": "stats_analytics.analytics_refresh", "schedule": 5 * 60},
 }
 
 # SMS: one interface, backend chosen here.

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from samaneh.core.text import normalize_digits, normalize_text
 from samaneh.geo import scope
 from samaneh.geo.models import OrgUnit
 from samaneh.stats import periods
+from samaneh.stats.analytics.tasks import analytics_refresh_after_commit
 from samaneh.stats.models import (
     DEFAULT_COC_UID,
     CategoryOptionCombo,
@@ -440,6 +442,11 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
                     "data_set": forced_set.uid if forced_set is not None else None,
                 },
             )
+            if not settings.CELERY_TASK_ALWAYS_EAGER:
+                # A worker brings the analytics summary up to date after the commit. Without one (the embedded
+                # trial, tests) answers are still right — dirty periods are computed live — and each save here
+                # need not pay for a refresh; the beat schedule refreshes every few minutes in production.
+                analytics_refresh_after_commit()
     return summary
 
 

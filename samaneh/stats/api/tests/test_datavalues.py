@@ -193,3 +193,18 @@ def test_progress_reported(meta):
     datavalues_import(user=meta.officer, rows=[row(meta.population, meta.last_month, city, "1")],
                       progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (1, 1)
+
+
+def test_with_a_worker_a_committed_write_queues_an_analytics_refresh(meta, settings,
+                                                                    django_capture_on_commit_callbacks):
+    from samaneh.stats.analytics.tasks import analytics_refresh
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    city = meta.tree["city1"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        datavalues_import(user=meta.officer, rows=[row(meta.revenue, meta.last_month, city, "10")])
+    assert callbacks == [analytics_refresh.delay]
+    with django_capture_on_commit_callbacks() as callbacks:  # a dry run or a refused batch queues nothing
+        datavalues_import(user=meta.officer, rows=[row(meta.revenue, meta.last_month, city, "11")], dry_run=True)
+        datavalues_import(user=meta.officer, rows=[row(meta.revenue, meta.last_month, city, "متن")])
+    assert callbacks == []

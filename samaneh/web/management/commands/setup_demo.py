@@ -5,6 +5,7 @@ from django.urls import reverse
 from samaneh.geo.demo import create_demo_dehyaris
 from samaneh.itgov.demo import create_demo_itgov
 from samaneh.services.landfills.demo import create_demo_landfills
+from samaneh.stats.analytics.services import analytics_refresh
 from samaneh.stats.api.demo import create_demo_api_credential
 from samaneh.stats.demo import create_demo_stats
 from samaneh.stats.viz.demo import create_demo_dashboard
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         open311_key = create_demo_open311_client()
         create_demo_stats()
         create_demo_dashboard()
+        analytics_refresh()
         api_user, api_password = create_demo_api_credential()
         itgov_profiles = create_demo_itgov()
         landfills = create_demo_landfills()
