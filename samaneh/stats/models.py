@@ -224,10 +224,9 @@ class DataValue(models.Model):
                 fields=["data_element", "period", "org_unit", "category_option_combo"], name="stats_datavalue_key"
             )
         ]
-        indexes = [
-            models.Index(fields=["org_unit", "period"], name="stats_dv_unit_period"),
-            models.Index(fields=["data_element", "period"], name="stats_dv_element_period"),
-        ]
+        # (data_element, period, …) lookups use the unique key's index, whose leading columns they are; a
+        # separate index on them only slowed every write.
+        indexes = [models.Index(fields=["org_unit", "period"], name="stats_dv_unit_period")]
 
     def __str__(self):
         return f"{self.data_element_id}/{self.period}/{self.org_unit_id}={self.value}"
