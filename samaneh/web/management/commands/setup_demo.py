@@ -5,6 +5,7 @@ from django.urls import reverse
 from samaneh.geo.demo import create_demo_dehyaris
 from samaneh.itgov.demo import create_demo_itgov
 from samaneh.services.landfills.demo import create_demo_landfills
+from samaneh.services.landfills.planning.demo import create_demo_scenario
 from samaneh.stats.analytics.services import analytics_refresh
 from samaneh.stats.api.demo import create_demo_api_credential
 from samaneh.stats.demo import create_demo_stats
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         api_user, api_password = create_demo_api_credential()
         itgov_profiles = create_demo_itgov()
         landfills = create_demo_landfills()
+        scenario = create_demo_scenario()
         out = self.stdout
         out.write(f"Demo dehyaris created this run: {len(created)}")
         out.write("")
@@ -50,4 +52,7 @@ class Command(BaseCommand):
         out.write(f"  (Basic auth: {api_user} / {api_password}; e.g. /dhis2/api/system/info, /dhis2/api/dataValueSets)")
         out.write(f"IT supervision at {reverse('itgov:home')} (demo IT profiles created this run: {itgov_profiles})")
         out.write(f"Landfill bank at {reverse('landfills:registry')} (demo provinces: {', '.join(landfills) or 'already there'})")
+        if scenario is not None:
+            out.write(f"  consolidation scenario to run: {reverse('landfills_planning:detail', args=[scenario.pk])} "
+                      f"(log in as {scenario.owner.username})")
         out.write("=" * 72)
