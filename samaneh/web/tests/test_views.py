@@ -94,3 +94,30 @@ def test_dashboard_links_each_role_to_its_work(client, tree):
     client.force_login(supervisor)
     html = client.get(reverse("web:dashboard")).content.decode()
     assert reverse("complaints_dashboard:index") in html
+
+
+@pytest.mark.parametrize(
+    "role, unit, shown, hidden",
+    [
+        (Role.STATISTICS_OFFICER, "p1", ["stats_viz:pivot", "stats_entry:home", "stats_io:index", "itgov:supervisory"],
+         ["landfills_planning:index", "landfills_priorities:allocate"]),
+        (Role.MUNICIPALITY_STAFF, "city1", ["itgov:home", "stats_entry:home", "landfills:registry"],
+         ["itgov:supervisory", "landfills_planning:index"]),
+        (Role.PROVINCE_REVIEWER, "p1", ["itgov:supervisory", "landfills_planning:index", "stats_entry:home"],
+         ["stats_io:index"]),
+        (Role.INSPECTION_OFFICER, "c1", [], ["stats_viz:home", "itgov:home", "landfills:registry"]),
+    ],
+)
+def test_menus_offer_what_the_roles_allow(client, tree, role, unit, shown, hidden):
+    client.force_login(RoleFactory(role=role, org_unit=tree[unit]).user)
+    nav = client.get(reverse("web:home")).content.decode().split("</nav>")[0]
+    for name in shown:
+        assert f'href="{reverse(name)}"' in nav, name
+    for name in hidden:
+        assert f'href="{reverse(name)}"' not in nav, name
+
+
+def test_citizens_see_no_staff_menus(client, tree):
+    client.force_login(CitizenFactory())
+    nav = client.get(reverse("web:home")).content.decode().split("</nav>")[0]
+    assert reverse("stats_viz:home") not in nav and reverse("landfills:registry") not in nav
