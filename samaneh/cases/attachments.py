@@ -162,9 +162,10 @@ class _PerFileCapHandler(FileUploadHandler):
     """Stops the multipart parser once one file has streamed past the cap, so neither memory nor the
     temporary-file handler behind it ever holds more than the cap of it."""
 
-    def __init__(self, request, max_bytes):
+    def __init__(self, request, max_bytes, too_large):
         super().__init__(request)
         self.max_bytes = max_bytes
+        self.too_large = too_large
         self.received = 0
 
     def new_file(self, *args, **kwargs):
@@ -174,7 +175,7 @@ class _PerFileCapHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
         if self.received > self.max_bytes:
-            self.request.upload_refused = too_large_message(self.max_bytes)
+            self.request.upload_refused = self.too_large(self.max_bytes)
             # The body is already bounded by the Content-Length check, so reading the rest to keep the
             # connection usable is cheap; the partly received file is closed and dropped.
             raise StopUpload(connection_reset=False)
@@ -184,30 +185,32 @@ class _PerFileCapHandler(FileUploadHandler):
         return None  # the next handler builds the file
 
 
-def limit_upload_size(request, *, files=1):
-    """Refuse (CaseError) a request whose declared body exceeds `files` × ATTACHMENT_MAX_BYTES plus the
-    form's margin, before a byte of it is read; otherwise cap each file while it streams.
+def limit_upload_size(request, *, files=1, max_bytes=None, too_large=too_large_message):
+    """Refuse (CaseError) a request whose declared body exceeds `files` × the cap (ATTACHMENT_MAX_BYTES
+    unless `max_bytes` says otherwise) plus the form's margin, before a byte of it is read; otherwise cap
+    each file while it streams. `too_large(max_bytes)` words the refusal.
 
     Must run before anything reads `request.POST` or `request.FILES`. After parsing, a file that passed
     the cap leaves `request.upload_refused` set to the Persian message and is not in `request.FILES`.
     """
     if hasattr(request, "_files"):
         raise RuntimeError("limit_upload_size() ran after the request body was parsed; see accepts_uploads.")
-    max_bytes = settings.ATTACHMENT_MAX_BYTES
+    max_bytes = max_bytes or settings.ATTACHMENT_MAX_BYTES
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0  # Django reads no body at all without a valid length
     if declared > max_bytes * files + FORM_MARGIN_BYTES:
-        raise CaseError(too_large_message(max_bytes))
+        raise CaseError(too_large(max_bytes))
     request.upload_refused = None
-    request.upload_handlers.insert(0, _PerFileCapHandler(request, max_bytes))
+    request.upload_handlers.insert(0, _PerFileCapHandler(request, max_bytes, too_large))
 
 
-def accepts_uploads(*, on_refused, files=1):
+def accepts_uploads(*, on_refused, files=1, max_bytes=None, too_large=too_large_message):
     """Decorate a view that accepts up to `files` files: an oversized upload is refused by calling
     `on_refused(request, message)` (whose response is returned) without the body being read or stored;
-    otherwise the view runs with its CSRF check as usual.
+    otherwise the view runs with its CSRF check as usual. `max_bytes` (a number, or a callable read at
+    each request so settings can change it) and `too_large` are as in `limit_upload_size`.
 
     Nothing is changed on refusal, so answering it before the CSRF check leaks nothing.
     """
@@ -220,7 +223,8 @@ def accepts_uploads(*, on_refused, files=1):
         def wrapper(request, *args, **kwargs):
             if request.method == "POST":
                 try:
-                    limit_upload_size(request, files=files)
+                    limit = max_bytes() if callable(max_bytes) else max_bytes
+                    limit_upload_size(request, files=files, max_bytes=limit, too_large=too_large)
                 except CaseError as refusal:
                     return on_refused(request, refusal.message)
                 request.POST  # parse now, through the cap, so a refusal is known before the view runs

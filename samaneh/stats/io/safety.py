@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from samaneh.core.text import localize_digits
+from samaneh.cases.attachments import max_size_text
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -43,12 +43,8 @@ def max_upload_bytes():
     return getattr(settings, "STATS_IMPORT_MAX_BYTES", MAX_UPLOAD_BYTES)
 
 
-def megabytes_text(size):
-    return localize_digits(f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip("."))
-
-
 def too_large_message(limit=None):
-    return _("حجم فایل بیش از سقف مجاز %(mb)s مگابایت است.") % {"mb": megabytes_text(limit or max_upload_bytes())}
+    return _("حجم فایل بیش از سقف مجاز %(mb)s مگابایت است.") % {"mb": max_size_text(limit or max_upload_bytes())}
 
 
 def macro_message():

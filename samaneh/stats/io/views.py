@@ -3,13 +3,12 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from samaneh.accounts.roles import Perm
+from samaneh.cases.attachments import accepts_uploads
 from samaneh.core.exports import XLSX_TYPE
 from samaneh.core.text import localize_digits
 from samaneh.geo import scope
@@ -18,8 +17,6 @@ from samaneh.stats.io import downloads, selectors, services
 from samaneh.stats.io.forms import TemplateForm, UploadForm
 from samaneh.stats.io.models import ImportJob
 from samaneh.stats.io.safety import FileRefused, max_upload_bytes, too_large_message
-
-FORM_MARGIN_BYTES = 64 * 1024
 
 
 def _enterer_required(view):
@@ -46,53 +43,6 @@ def _staff_required(view):
     return wrapper
 
 
-class _CapHandler(FileUploadHandler):
-    """Stops the multipart parser as soon as the file passes the cap: an oversized upload is never
-    stored whole, in memory or on disk."""
-
-    def __init__(self, request, limit):
-        super().__init__(request)
-        self.limit = limit
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > self.limit:
-            self.request.upload_refused = too_large_message(self.limit)
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
-def _capped_upload(view):
-    """Refuse an oversized body before anything reads it. CSRF middleware would parse the body first,
-    so the check runs in a CSRF-exempt wrapper and the token is checked right after."""
-    protected = csrf_protect(view)
-
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        request.upload_refused = None
-        if request.method == "POST":
-            limit = max_upload_bytes()
-            try:
-                declared = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                declared = 0
-            if declared > limit + FORM_MARGIN_BYTES:
-                # Answered without reading the body (so without the CSRF check, which would read it):
-                # the view only renders the refusal and changes nothing.
-                request.upload_refused = too_large_message(limit)
-                return view(request, *args, **kwargs)
-            request.upload_handlers.insert(0, _CapHandler(request, limit))
-            request.POST  # parse now, through the cap, so the view knows of a refusal before it reads a field
-        return protected(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _index_context(request, *, upload_form=None, template_form=None, upload_error=None):
     user = request.user
     template_form = template_form or TemplateForm(user=user)
@@ -108,14 +58,16 @@ def _index_context(request, *, upload_form=None, template_form=None, upload_erro
     }
 
 
-@_capped_upload
+@_enterer_required
+def _upload_refused(request, message):
+    return render(request, "stats_io/index.html", _index_context(request, upload_error=message), status=400)
+
+
+@accepts_uploads(on_refused=_upload_refused, max_bytes=max_upload_bytes, too_large=too_large_message)
 @_enterer_required
 def index(request):
     if request.method != "POST":
         return render(request, "stats_io/index.html", _index_context(request))
-    if request.upload_refused:
-        return render(request, "stats_io/index.html", _index_context(request, upload_error=request.upload_refused),
-                      status=400)
     form = UploadForm(request.POST, request.FILES, user=request.user)
     if form.is_valid():
         try:
