@@ -43,7 +43,7 @@ def knapsack(values, costs, budget, unit=1.0) -> Allocation:
         if weight > capacity or value <= 0:
             continue
         candidate = best[: capacity + 1 - weight] + value
-        improved = candidate > best[weight:] + 1e-12
+        improved = candidate > best[weight:]
         taken[i, weight:] = improved
         best[weight:] = np.where(improved, candidate, best[weight:])
     chosen, room = [], capacity
