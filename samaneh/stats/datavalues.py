@@ -22,6 +22,7 @@ from samaneh.core.text import normalize_digits, normalize_text
 from samaneh.geo import scope
 from samaneh.geo.models import OrgUnit
 from samaneh.stats import periods
+from samaneh.stats.analytics.services import dirty_mark
 from samaneh.stats.analytics.tasks import analytics_refresh_after_commit
 from samaneh.stats.models import (
     DEFAULT_COC_UID,
@@ -452,12 +453,13 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
 
 def _classify_and_write(summary, pending, strategy, stored_by, dry_run):
     existing = _existing_keys(pending)
-    upserts, deletes = [], []
+    upserts, deletes, deleted_keys = [], [], []
     for key, payload in pending.items():
         exists = key in existing
         if payload is None:
             if exists:
                 deletes.append(existing[key])
+                deleted_keys.append(key)
                 summary.deleted += 1
             else:
                 summary.ignored += 1
@@ -473,6 +475,7 @@ def _classify_and_write(summary, pending, strategy, stored_by, dry_run):
         summary.status = "WARNING" if summary.imported + summary.updated + summary.deleted else "ERROR"
     if not dry_run and (upserts or deletes):
         _write(upserts, deletes, stored_by)
+        dirty_mark({key[:2] for key, _payload in upserts} | {key[:2] for key in deleted_keys})
 
 
 def _existing_keys(pending):

@@ -31,8 +31,8 @@ units × 60 Jalali months × 108 elements; 2 cores shared with other jobs; best 
     PostgreSQL for all 10 million values; a refresh after an import rebuilds only the changed periods.
   * Below the county (district, city, rural district, village), LAST, NONE, text, weekly requests, and
     every (element, period) whose values changed since the last refresh are answered live from the stored
-    values. Database triggers mark the (element, period) dirty inside the writing transaction (migrations
-    0002/0005), so a value imported a moment ago is in the very next answer, refresh or no refresh, and
+    values. The one write path (`datavalues_import`) marks the (element, period) dirty inside its own
+    transaction (migration 0006 explains why not triggers), so a value imported a moment ago is in the very next answer, refresh or no refresh, and
     only the requests that touch that period of that element leave the summary.
   * DuckDB as the engine would need every value copied out of the database on each change (no DuckDB
     scanner for SQLite or PostgreSQL is installed here), a second store that is stale between copies; the

@@ -6,8 +6,9 @@ period. Weekly values are filed under the month they start in; yearly and season
 period id, so a request for a year sums the rows of the year, its seasons and its months.
 
 `DirtyPeriod` lists the (element, period) pairs whose summary no longer matches the stored values.
-Database triggers (migrations 0002, 0005) add a pair the moment a value is inserted, updated or deleted —
-by any writer, in the writer's own transaction — so the engine never answers from a stale summary: a
+The one write path, `datavalues_import`, adds a pair (`services.dirty_mark`) in the same transaction that
+inserts, updates or deletes the values — migration 0006 says why not triggers — and a database trigger adds
+(0, '') when a unit moves, so the engine never answers from a stale summary: a
 request touching a dirty pair reads the stored values live until `analytics_refresh` rebuilds that pair.
 (0, '') marks a change of the hierarchy itself (a unit moved): the whole summary is unusable until a refresh.
 """

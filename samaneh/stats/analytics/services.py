@@ -16,6 +16,21 @@ ELEMENTS_PER_STATEMENT = 8
 _COLUMNS = "(data_element_id, category_option_combo_id, period, org_unit_id, level, total, count, minimum, maximum)"
 
 
+def dirty_mark(pairs):
+    """Mark (element id, period id) pairs as changed since the last refresh. The data-value write path calls
+    this inside its own transaction, so a committed value is never missing from the next answer."""
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return
+    table = connection.ops.quote_name(DirtyPeriod._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (element_id, period, version) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (element_id, period) DO UPDATE SET version = {table}.version + 1",
+            pairs,
+        )
+
+
 @dataclass
 class RefreshReport:
     elements: int
