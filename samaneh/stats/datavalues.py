@@ -489,10 +489,18 @@ def _existing_keys(pending):
     found = {}
     for period, unit_ids in by_unit_period.items():
         unit_ids = list(unit_ids)
-        for start in range(0, len(unit_ids), 900):
-            qs = DataValue.objects.filter(period=period, org_unit_id__in=unit_ids[start:start + 900])
+        if len(unit_ids) > 900 and len(element_ids) <= 900:
+            # A large batch: one query per period by its elements beats a query per 900 units (the few rows of
+            # other units it also reads are dropped below).
+            querysets = [DataValue.objects.filter(period=period, data_element_id__in=element_ids)]
+        else:
+            querysets = [
+                DataValue.objects.filter(period=period, org_unit_id__in=unit_ids[start:start + 900])
+                for start in range(0, len(unit_ids), 900)
+            ]
             if len(element_ids) <= 900:
-                qs = qs.filter(data_element_id__in=element_ids)
+                querysets = [qs.filter(data_element_id__in=element_ids) for qs in querysets]
+        for qs in querysets:
             for pk, element_id, unit_id, coc_id in qs.values_list(
                 "id", "data_element_id", "org_unit_id", "category_option_combo_id"
             ):

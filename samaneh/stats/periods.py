@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import jdatetime
 
@@ -49,7 +49,7 @@ class Period:
     number: int  # season 1–4, month 1–12, week 1–53; 1 for a year
     end: dt.date
 
-    @property
+    @cached_property  # read for every value of an import: computed once per period
     def id(self) -> str:
         if self.type == YEARLY:
             return f"{self.year}"
