@@ -2,12 +2,14 @@
 digits, one refused inline and fixed — marks it complete, and finds the unit counted in the completeness
 report."""
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from samaneh.accounts.roles import Role
+from samaneh.core.text import normalize_digits
 from samaneh.stats import demo, periods
 from samaneh.stats.datavalues import datavalues_import
 from samaneh.stats.models import CompleteRegistration, DataValue
@@ -79,3 +81,14 @@ def test_officer_enters_a_month_marks_it_complete_and_sees_it_counted(browser, p
     assert row.locator(".on-time").inner_text() == "۱"
     assert "۱۰۰٪" in row.inner_text()
     screenshot("stats-completeness")
+
+    # The month just entered is in the pivot table, for the unit and for its province (the sum of its cities).
+    query = urlencode([("dx", demo.UID["REV_FEES"]), ("pe", month.id), ("pe", month.previous().id),
+                       ("ou", org_unit_uid(live_tree["city1"])), ("ou", org_unit_uid(live_tree["p1"])),
+                       ("layout_dx", "filters"), ("layout_pe", "columns"), ("layout_ou", "rows")])
+    page.goto(reverse("stats_viz:pivot") + "?" + query)
+    table = page.locator("table").first
+    table.wait_for()
+    text = normalize_digits(table.inner_text()).replace("٬", "").replace(",", "").replace("٫", ".")
+    assert "1250.5" in text and "11800" in text
+    screenshot("stats-entry-pivot")

@@ -309,22 +309,33 @@ def build_pivot(*, user, query, today=None):
     return pivot
 
 
-def _total_possible(query, collapsed):
-    # Adding up different data elements gives a number nobody asked for.
-    return not ("dx" in collapsed and len(query.dx) > 1)
+def _total_possible(query, collapsed, items):
+    # Adding up different data elements gives a number nobody asked for, and adding a unit to a unit that
+    # contains it (Karaj and Alborz) counts the same values twice.
+    if "dx" in collapsed and len(query.dx) > 1:
+        return False
+    return not ("ou" in collapsed and _units_nest(items.get("ou", [])))
+
+
+def _units_nest(uids):
+    """Whether one of these org units lies inside another. Sorted materialised paths put every unit right
+    before its descendants, so comparing neighbours is enough."""
+    ids = [pk for pk in (org_unit_id(uid) for uid in uids) if pk]
+    paths = sorted(OrgUnit.objects.filter(pk__in=ids).values_list("path", flat=True))
+    return any(later.startswith(earlier) for earlier, later in zip(paths, paths[1:]))
 
 
 def _add_totals(pivot, *, user, today, items):
     query = pivot.query
     additive = _all_sum(query)
-    if query.columns and _total_possible(query, query.columns):
+    if query.columns and _total_possible(query, query.columns, items):
         if additive:
             pivot.row_totals = {r: _sum(pivot.cells.get((r, c)) for c in pivot.column_keys) for r in pivot.row_keys}
         else:
             totals, _meta = engine_run(user=user, query=query, dims=query.rows,
                                        filter_dims=[*query.filters, *query.columns], today=today)
             pivot.row_totals = {r: totals.get(r) for r in pivot.row_keys}
-    if query.columns and _total_possible(query, query.rows):
+    if query.columns and _total_possible(query, query.rows, items):
         if additive:
             pivot.column_totals = {c: _sum(pivot.cells.get((r, c)) for r in pivot.row_keys)
                                    for c in pivot.column_keys}
@@ -332,7 +343,7 @@ def _add_totals(pivot, *, user, today, items):
             totals, _meta = engine_run(user=user, query=query, dims=query.columns,
                                        filter_dims=[*query.filters, *query.rows], today=today)
             pivot.column_totals = {c: totals.get(c) for c in pivot.column_keys}
-    elif not query.columns and _total_possible(query, query.rows):
+    elif not query.columns and _total_possible(query, query.rows, items):
         # One value column: its total is the column total of the single (empty) column key.
         if additive:
             pivot.column_totals = {(): _sum(pivot.cells.get((r, ())) for r in pivot.row_keys)}

@@ -191,3 +191,11 @@ def test_charts_take_the_same_answer(stats, national):
     by_name = {slice_["name"]: slice_["value"] for slice_ in pie["data"]}
     totals = build_pivot(user=national, query=query([REV_FEES], units)).row_totals
     assert by_name["البرز"] == pytest.approx(totals[(units[0],)])
+
+
+def test_no_total_adds_a_unit_to_the_unit_that_contains_it(stats, national):
+    nested = build_pivot(user=national, query=query([REV_FEES], [uid(stats["city1"]), uid(stats["p1"])]))
+    assert nested.column_totals is None and not nested.has_grand_total
+    assert nested.row_totals is not None  # months of one unit still add up
+    side_by_side = build_pivot(user=national, query=query([REV_FEES], [uid(stats["p1"]), uid(stats["p2"])]))
+    assert side_by_side.column_totals is not None
