@@ -1,17 +1,16 @@
 """IT supervision pages: profiles (fill, submit, review), score explanation, catalogue, weights, reports.
 Thin: every write is in services.py, every read in selectors.py / reports.py, scope in samaneh.geo.scope."""
-from functools import wraps
 
 import jdatetime
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from samaneh.accounts.decorators import staff_required
 from samaneh.accounts.roles import Perm
 from samaneh.cases.attachment_views import content_disposition
 from samaneh.cases.attachments import accepts_uploads
@@ -33,17 +32,6 @@ from samaneh.itgov.models import (
 from samaneh.itgov.services import ITGovRefused
 
 
-def staff_only(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.user.is_citizen:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def current_year():
     return jdatetime.date.fromgregorian(date=timezone.localdate()).year
 
@@ -55,7 +43,7 @@ def _fa(value):
 # --- home and profiles --------------------------------------------------------------------------------
 
 
-@staff_only
+@staff_required
 @require_GET
 def home(request):
     user = request.user
@@ -70,7 +58,7 @@ def home(request):
     return render(request, "itgov/home.html", context)
 
 
-@staff_only
+@staff_required
 @require_POST
 def profile_new(request):
     form = NewProfileForm(request.POST, administrations=selectors.administrations_editable(request.user))
@@ -140,13 +128,13 @@ def _profile_page(request, profile, *, bound=None, refusal=None, status=200):
     return render(request, "itgov/profile.html", context, status=status)
 
 
-@staff_only
+@staff_required
 @require_GET
 def profile_detail(request, pk):
     return _profile_page(request, selectors.profile_get(request.user, pk))
 
 
-@staff_only
+@staff_required
 @require_POST
 def profile_section(request, pk, section):
     profile = selectors.profile_get(request.user, pk)
@@ -171,7 +159,7 @@ def profile_url(profile):
     return reverse("itgov:profile", args=[profile.pk])
 
 
-@staff_only
+@staff_required
 @require_POST
 def profile_software(request, pk, domain_pk):
     profile = selectors.profile_get(request.user, pk)
@@ -205,7 +193,7 @@ def _evidence_refused(request, message):
     return redirect(request.path.rsplit("/controls/", 1)[0] + "/#security")
 
 
-@staff_only
+@staff_required
 @accepts_uploads(on_refused=_evidence_refused, files=5)
 @require_POST
 def profile_control(request, pk, requirement_pk):
@@ -224,7 +212,7 @@ def profile_control(request, pk, requirement_pk):
     return _profile_page(request, profile, bound={f"control:{requirement.pk}": form}, status=400)
 
 
-@staff_only
+@staff_required
 @require_POST
 def profile_submit(request, pk):
     profile = selectors.profile_get(request.user, pk)
@@ -236,7 +224,7 @@ def profile_submit(request, pk):
     return redirect("itgov:profile", pk=profile.pk)
 
 
-@staff_only
+@staff_required
 @require_POST
 def profile_review(request, pk, action):
     profile = selectors.profile_get(request.user, pk)
@@ -252,7 +240,7 @@ def profile_review(request, pk, action):
     return redirect("itgov:profile", pk=profile.pk)
 
 
-@staff_only
+@staff_required
 @require_GET
 def profile_score(request, pk):
     profile = selectors.profile_get(request.user, pk)
@@ -264,7 +252,7 @@ def profile_score(request, pk):
     })
 
 
-@staff_only
+@staff_required
 @require_GET
 def evidence_download(request, pk):
     evidence = get_object_or_404(Evidence.objects.select_related("answer__profile"), pk=pk)
@@ -283,7 +271,7 @@ def evidence_download(request, pk):
 # --- the model, weights and catalogue -----------------------------------------------------------------
 
 
-@staff_only
+@staff_required
 @require_GET
 def model_page(request):
     return render(request, "itgov/model.html", {
@@ -292,7 +280,7 @@ def model_page(request):
     })
 
 
-@staff_only
+@staff_required
 def weights_page(request):
     form = WeightsForm(request.POST or None, initial={"effective_year": current_year(), **scoring.DEFAULT_WEIGHTS})
     if request.method == "POST" and form.is_valid():
@@ -308,7 +296,7 @@ def weights_page(request):
     return render(request, "itgov/weights.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@staff_only
+@staff_required
 @require_GET
 def catalogue(request):
     year = _year_param(request) or current_year()
@@ -325,7 +313,7 @@ def catalogue(request):
     })
 
 
-@staff_only
+@staff_required
 def version_edit(request, product_pk, pk=None):
     if not services.may_edit_catalogue(request.user):
         raise Http404
@@ -344,7 +332,7 @@ def version_edit(request, product_pk, pk=None):
                   status=400 if form.errors else 200)
 
 
-@staff_only
+@staff_required
 def pending(request):
     if not services.may_edit_catalogue(request.user):
         raise Http404
@@ -395,7 +383,7 @@ def _report_context(request):
     return root, year
 
 
-@staff_only
+@staff_required
 @require_GET
 def heterogeneity(request):
     root, year = _report_context(request)
@@ -440,7 +428,7 @@ def _heterogeneity_sheets(data):
     ]
 
 
-@staff_only
+@staff_required
 @require_GET
 def supervisory(request):
     root, year = _report_context(request)

@@ -2,11 +2,11 @@
 `services`, the reads in `selectors`."""
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from samaneh.accounts.decorators import staff_required
 from samaneh.accounts.roles import Perm
 from samaneh.cases.attachments import accepts_uploads
 from samaneh.core.exports import XLSX_TYPE
@@ -22,21 +22,10 @@ from samaneh.stats.io.safety import FileRefused, max_upload_bytes, too_large_mes
 def _enterer_required(view):
     """Staff with STATS_ENTER somewhere; everyone else gets 404 (nothing here to confirm or deny)."""
 
-    @login_required
+    @staff_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.user.is_citizen or not scope.roots(request.user, Perm.STATS_ENTER):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.user.is_citizen:
+        if not scope.roots(request.user, Perm.STATS_ENTER):
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -104,14 +93,14 @@ def template(request):
     return response
 
 
-@_staff_required
+@staff_required
 def job(request, pk):
     job = selectors.job_get(request.user, pk)
     return render(request, "stats_io/job.html", _job_context(request, job))
 
 
 @require_POST
-@_staff_required
+@staff_required
 def confirm(request, pk):
     job = selectors.job_get(request.user, pk)
     try:
@@ -124,7 +113,7 @@ def confirm(request, pk):
 
 
 @require_GET
-@_staff_required
+@staff_required
 def progress(request, pk):
     job = selectors.job_get(request.user, pk)
     return render(request, "stats_io/_progress.html", _job_context(request, job))
