@@ -24,12 +24,12 @@ Finally it prints import throughput through POST /dhis2/api/dataValueSets from b
 `measure()` (goal ≥ 50,000 values/s on SQLite), on this same database with the 10 million values in it.
 """
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from _throwaway import throwaway_django  # bench/ is on sys.path when run as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 MONTHS = [f"{y}{m:02d}" for y in range(1399, 1404) for m in range(1, 13)]
@@ -136,22 +136,9 @@ def main():
     parser.add_argument("--import-values", type=int, default=200_000,
                         help="values for the dataValueSets import figure (0 skips it)")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
-    with tempfile.TemporaryDirectory(prefix="samaneh-bench-") as var_dir:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "samaneh.settings_test"
-        os.environ["SAMANEH_VAR_DIR"] = var_dir
-        database_url = os.environ.get("SAMANEH_BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
-        if database_url:
-            os.environ["DATABASE_URL"] = database_url
-        else:
-            os.environ.pop("DATABASE_URL", None)  # never the developer's own database
-
-        import django
-
-        django.setup()
+    with throwaway_django() as var_dir:
         import duckdb
-        from django.core.management import call_command
         from django.db import connection
 
         from samaneh.geo.loader import load_hierarchy
@@ -164,7 +151,6 @@ def main():
         from samaneh.stats.uids import org_unit_uid
         from tests.factories import UserFactory
 
-        call_command("migrate", verbosity=0, interactive=False, skip_checks=True)
         if OrgUnit.objects.exists() or DataValue.objects.exists():
             sys.exit("The bench database already holds units or values; give it an empty, throwaway database.")
         vendor = connection.vendor

@@ -18,13 +18,11 @@ the figures as a dict; it removes the rows and metadata it made.
 """
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _throwaway import throwaway_django  # bench/ is on sys.path when run as a script
+
 GOAL_PER_SECOND = 50_000
 ELEMENTS = 20
 TAG = "BENCHDV"
@@ -183,25 +181,11 @@ def main():
     parser.add_argument("--values", type=int, default=200_000)
     parser.add_argument("--chunk", type=int, default=50_000)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory(prefix="samaneh-bench-") as var_dir:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "samaneh.settings_test"
-        os.environ["SAMANEH_VAR_DIR"] = var_dir
-        database_url = os.environ.get("SAMANEH_BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
-        if database_url:
-            os.environ["DATABASE_URL"] = database_url
-        else:
-            os.environ.pop("DATABASE_URL", None)  # never the developer's own database
-
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+    with throwaway_django():
         from django.db import connection
 
         from samaneh.stats.models import DataValue
 
-        call_command("migrate", verbosity=0, interactive=False, skip_checks=True)
         if DataValue.objects.exists():
             sys.exit("The bench database already holds data values; give it an empty, throwaway database.")
         figures = measure(args.values, args.chunk)

@@ -9,13 +9,11 @@ The database is a throwaway SQLite file in a temporary SAMANEH_VAR_DIR. To measu
 SAMANEH_BENCH_DATABASE_URL to an empty, throwaway database (the script refuses one that holds units).
 """
 import csv
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _throwaway import throwaway_django  # bench/ is on sys.path when run as a script
+
 GOAL_SECONDS = 60.0
 PEER_REPEATS = 3
 
@@ -30,27 +28,12 @@ def read_all_csvs(data_dir, filenames):
 
 
 def main():
-    sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory(prefix="samaneh-bench-") as var_dir:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "samaneh.settings_test"
-        os.environ["SAMANEH_VAR_DIR"] = var_dir
-        database_url = os.environ.get("SAMANEH_BENCH_DATABASE_URL")
-        if database_url:
-            os.environ["DATABASE_URL"] = database_url
-        else:
-            # Never the developer's own database.
-            os.environ.pop("DATABASE_URL", None)
-
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+    with throwaway_django(("SAMANEH_BENCH_DATABASE_URL",)):
         from django.db import connection
 
         from samaneh.geo.loader import SOURCES, default_data_dir, load_hierarchy
         from samaneh.geo.models import OrgUnit
 
-        call_command("migrate", verbosity=0, interactive=False, skip_checks=True)
         if OrgUnit.objects.exists():
             sys.exit("The bench database already holds org units; give it an empty, throwaway database.")
 

@@ -14,14 +14,12 @@ template) as a province reviewer — best of `--repeats` after a warm-up — wit
 100, and the time at 1,000 is within 12× the time at 100 (ten times the profiles).
 """
 import argparse
-import os
 import random
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _throwaway import throwaway_django  # bench/ is on sys.path when run as a script
+
 SIZES = (100, 1000)
 TIME_LIMIT = 12.0
 COUNTIES = ["تهران", "ری", "شمیرانات", "اسلامشهر", "شهریار", "ورامین", "پاکدشت", "دماوند", "فیروزکوه",
@@ -72,20 +70,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory(prefix="samaneh-bench-") as var_dir:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "samaneh.settings_test"
-        os.environ["SAMANEH_VAR_DIR"] = var_dir
-        database_url = os.environ.get("SAMANEH_BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
-        if database_url:
-            os.environ["DATABASE_URL"] = database_url
-        else:
-            os.environ.pop("DATABASE_URL", None)  # never the developer's own database
-
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+    with throwaway_django():
         from django.db import connection
         from django.test import Client
         from django.test.utils import setup_test_environment
@@ -98,7 +83,6 @@ def main():
         from tests.factories import UserFactory
 
         setup_test_environment()
-        call_command("migrate", verbosity=0, interactive=False, skip_checks=True)
         if OrgUnit.objects.exists():
             sys.exit("The bench database already holds units; give it an empty, throwaway database.")
         _say(f"database: {connection.vendor}")
