@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samaneh.core import validators
 from samaneh.core.jalali import format_jalali
-from samaneh.core.text import normalize_digits, normalize_text
+from samaneh.core.text import localize_digits, normalize_digits, normalize_text
 
 _ARABIC_DECIMAL_SEPARATOR = "\u066b"
 _ARABIC_THOUSANDS_SEPARATOR = "\u066c"
@@ -122,6 +122,18 @@ class PostalCodeField(_CodeField):
     default_label = _("کد پستی")
     input_attrs = {"inputmode": "numeric", "autocomplete": "postal-code"}
     validate_code = staticmethod(validators.validate_postal_code)
+
+
+class LocalizedNumberInput(forms.TextInput):
+    """A number box that shows what it holds in the reader's digits (۲۰۰۰۰۰, not 200000) after the form
+    normalised it; what comes back is normalised again by PersianFormMixin."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", **(attrs or {})})
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return localize_digits(value) if value else value
 
 
 class JalaliDateInput(forms.TextInput):

@@ -333,3 +333,10 @@ def test_jalali_serializer_field_writes_ascii_jalali():
     with pytest.raises(serializers.ValidationError) as excinfo:
         field.to_internal_value("2024-08-02")
     assert "تاریخ" in str(excinfo.value.detail[0])
+
+
+def test_number_boxes_show_the_readers_digits():
+    from samaneh.core.forms import LocalizedNumberInput
+
+    html = LocalizedNumberInput().render("budget", 200000)
+    assert 'value="۲۰۰۰۰۰"' in html and 'inputmode="decimal"' in html

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from samaneh.accounts.roles import Perm
 from samaneh.core.exports import Sheet, xlsx_response
-from samaneh.core.forms import PersianFormMixin
+from samaneh.core.forms import LocalizedNumberInput, PersianFormMixin
 from samaneh.core.pdf import PdfUnavailable, pdf_response, render_pdf
 from samaneh.geo import scope
 from samaneh.geo.models import OrgUnit
@@ -50,7 +50,7 @@ class AreaForm(PersianFormMixin, forms.Form):
 class BudgetForm(AreaForm):
     budget = forms.FloatField(
         label=_lazy("بودجه (میلیون ریال)"), min_value=0, max_value=MAX_BUDGET_MILLIONS,
-        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
+        widget=LocalizedNumberInput(attrs={"class": "form-control"}),
         error_messages={
             "required": _lazy("بودجه را وارد کنید."), "invalid": _lazy("بودجه باید عدد باشد."),
             "min_value": _lazy("بودجه نمی‌تواند منفی باشد."),
@@ -147,7 +147,7 @@ class WeightsForm(PersianFormMixin, forms.Form):
         for criterion in CRITERIA:
             self.fields[criterion.key] = forms.FloatField(
                 label=criterion.label, min_value=0, max_value=1, initial=initial_weights.get(criterion.key),
-                widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
+                widget=LocalizedNumberInput(attrs={"class": "form-control"}),
                 error_messages={"required": _lazy("وزن را وارد کنید."), "invalid": _lazy("وزن باید عدد باشد."),
                                 "min_value": _lazy("وزن نمی‌تواند منفی باشد."),
                                 "max_value": _lazy("وزن نمی‌تواند بیش از ۱ باشد.")},
