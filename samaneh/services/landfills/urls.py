@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.registry, name="registry"),
     path("map/", views.site_map, name="map"),
     path("map/sites.geojson", views.sites_geojson, name="sites-geojson"),
-    path("map/provinces.geojson", views.provinces_geojson, name="provinces-geojson"),
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),

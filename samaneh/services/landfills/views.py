@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samaneh.accounts.roles import Perm
 from samaneh.cases.attachments import accepts_uploads, max_size_text
-from samaneh.geo import boundaries, scope
+from samaneh.geo import scope
 from samaneh.services.landfills import history, selectors, services
 from samaneh.services.landfills.forms import DocumentForm, ReviewForm, SiteFilterForm, SiteForm
 from samaneh.services.landfills.models import Site, SiteDocument
@@ -73,17 +73,9 @@ def sites_geojson(request):
     return JsonResponse(selectors.sites_geojson(sites))
 
 
-@landfill_staff
-@require_GET
-def provinces_geojson(request):
-    """Province outlines for the maps (boundaries carry no figures, so every province is drawn)."""
-    response = JsonResponse(boundaries.boundaries_geojson("province"))
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
 def _map_context():
-    return {"tile_url": settings.MAP_TILE_URL, "boundaries_url": reverse("landfills:provinces-geojson")}
+    # The shared, cached province outlines (public geography, no figures) that the statistics maps use too.
+    return {"tile_url": settings.MAP_TILE_URL, "boundaries_url": reverse("stats_viz:boundaries", args=["province"])}
 
 
 @landfill_staff

@@ -1,5 +1,7 @@
 """Registry pages through the test client: scope (404 for another county), forms with Persian digits,
 review actions, the map's GeoJSON and filters."""
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -105,7 +107,9 @@ def test_map_geojson_is_scoped_and_filtered(client, tree, people):
     assert len(client.get(url, {"unit": tree["c1"].pk}).json()["features"]) == 2
     page = client.get(reverse("landfills:map")).content.decode()
     assert "vendor/leaflet/leaflet.markercluster.js" in page and 'data-tiles=""' in page
-    provinces = client.get(reverse("landfills:provinces-geojson")).json()
+    boundaries_url = reverse("stats_viz:boundaries", args=["province"])
+    assert boundaries_url in page
+    provinces = json.loads(client.get(boundaries_url).content)
     assert {f["properties"]["name"] for f in provinces["features"]} == {"البرز", "کرمان"}
 
 
