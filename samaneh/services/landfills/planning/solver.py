@@ -14,8 +14,11 @@ planner's Celery task all solve the very same model:
 it is distance × cost per tonne-km × tonnes). A pair whose cost is not finite is forbidden: it has no
 variable at all. Facilities may be forced open (lower bound 1) or forced closed (upper bound 0).
 
-A greedy drop heuristic with a regret assignment answers first; its solution is handed to HiGHS as the
-incumbent (`setSolution`), so the exact search starts from it and can only improve on it.
+`solve` first runs Lagrangian bounds (`lagrange.py`): its subgradient steps also turn the relaxation's open
+facilities into feasible plans, the first of which is the quick answer. When the bound meets the best plan
+the plan is proved optimal there; otherwise every facility the bound can decide is fixed open or closed and
+HiGHS solves what is left, starting from the best plan. Single-source problems take their quick answer from
+the greedy drop heuristic below (the Lagrangian plans are split ones) and use the bound only for fixing.
 """
 from __future__ import annotations
 
@@ -331,8 +334,9 @@ def _add_strong_rows(h, m, pair_i, pairs):
 _banner_done = False
 
 
-def _new_highs():
-    """A silent Highs. HiGHS prints its banner to file descriptor 1 on the first construction in a process,
+def _new_highs(threads=None):
+    """A silent Highs (on `threads` threads: HiGHS refuses to run when instances in one process ask for
+    different thread counts, so every instance of a solve gets the same setting). HiGHS prints its banner to file descriptor 1 on the first construction in a process,
     which would break the one-JSON-line output of `landfills_solve`; that one time, fd 1 points elsewhere."""
     global _banner_done
     if _banner_done:
@@ -350,11 +354,13 @@ def _new_highs():
             os.close(devnull)
         _banner_done = True
     h.setOptionValue("output_flag", False)
+    if threads:
+        h.setOptionValue("threads", threads)
     return h
 
 
-def _highs_model(arrays):
-    h = _new_highs()
+def _highs_model(arrays, threads=None):
+    h = _new_highs(threads)
     status = h.passModel(
         arrays["num_col"], arrays["num_row"], len(arrays["a_value"]), int(highspy.MatrixFormat.kColwise),
         int(highspy.ObjSense.kMinimize), 0.0,
@@ -389,50 +395,89 @@ Progress = Callable[[str, float, str], None]  # (stage, fraction 0..1, Persian n
 def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = True,
           progress: Progress | None = None, threads: int | None = None,
           on_heuristic: Callable[[Solution], None] | None = None) -> Solution:
-    """Heuristic first, then (if `exact`) HiGHS from the heuristic's incumbent.
+    """A quick plan first, then (if `exact`) Lagrangian bounds and, unless they already prove the best plan
+    optimal, HiGHS on what the bounds leave undecided.
 
-    `on_heuristic` receives the heuristic's answer as soon as there is one (the planner shows it while
-    the exact search runs); it is not called when the heuristic finds no feasible assignment.
-
-    `progress` is called with the heuristic result and during the MIP (gap closing). The returned
-    `optimal` is True only when HiGHS reports the model optimal within a relative gap of 1e-9.
+    The quick plan is the first one the Lagrangian finds (split assignment) or the greedy heuristic's
+    (single-source, or when the Lagrangian finds none); `on_heuristic` receives it as soon as it exists.
+    `progress` is called along the way. The returned `optimal` is True only when the bound meets the plan
+    or HiGHS proves the reduced model optimal, each within a relative gap of 1e-9.
     """
+    from . import lagrange
+
     started = time.perf_counter()
     deadline = started + time_limit if time_limit else None
     check_feasible(problem)
     if progress:
         progress("heuristic", 0.05, "جواب سریع (ابتکاری) در حال محاسبه است")
-    greedy = heuristic(problem, deadline=deadline)
-    heuristic_seconds = time.perf_counter() - started
-    first = None
-    if greedy is not None:
-        open_mask, x_dense, _ = greedy
-        first = _solution_from(problem, open_mask.astype(float), x_dense, False, heuristic_seconds, "heuristic")
-        first.heuristic_objective = first.objective
-        first.heuristic_seconds = heuristic_seconds
-        if on_heuristic:
-            on_heuristic(first)
-    if progress:
-        progress("heuristic_done", 0.2, "جواب سریع آماده است؛ جست‌وجوی جواب دقیق آغاز شد")
-    if not exact:
-        if first is None:
-            raise PlanningError("جواب سریع پیدا نشد؛ اجرای دقیق را امتحان کنید.")
-        return first
+    first = []
 
-    arrays, pair_i, pair_j = _build(problem)
-    h = _highs_model(arrays)
-    if threads:
-        h.setOptionValue("threads", threads)
-    _add_strong_rows(h, problem.m, pair_i, np.arange(len(pair_i)))
+    def first_plan(total, open_mask, x_dense):
+        if first:
+            return
+        seconds = time.perf_counter() - started
+        quick = _solution_from(problem, open_mask.astype(float), x_dense, False, seconds, "heuristic")
+        quick.heuristic_objective, quick.heuristic_seconds = quick.objective, seconds
+        first.append(quick)
+        if on_heuristic:
+            on_heuristic(quick)
+        if progress:
+            progress("heuristic_done", 0.2, "جواب سریع آماده است؛ جست‌وجوی جواب دقیق آغاز شد")
+
+    if not exact or problem.single_source:
+        greedy = heuristic(problem, deadline=deadline)
+        if greedy is not None:
+            first_plan(greedy[2], greedy[0], greedy[1])
+        if not exact:
+            if not first:
+                raise PlanningError("جواب سریع پیدا نشد؛ اجرای دقیق را امتحان کنید.")
+            return first[0]
+    upper, upper_open, upper_x = np.inf, None, None
+    if first:
+        upper, upper_open, upper_x = first[0].objective, np.isin(np.arange(problem.m), first[0].open_facilities), None
+        upper_x = _dense(problem, first[0].assignment)
+    relaxed = lagrange.bound(problem, upper=upper, upper_open=upper_open, upper_x=upper_x, deadline=deadline,
+                             plans=not problem.single_source, on_plan=first_plan, threads=threads)
+    if not first and problem.n:
+        greedy = heuristic(problem, deadline=deadline)
+        if greedy is not None:
+            first_plan(greedy[2], greedy[0], greedy[1])
+            if greedy[2] < relaxed.upper:
+                relaxed.upper, relaxed.upper_open, relaxed.upper_x = greedy[2], greedy[0], greedy[1]
+    upper = relaxed.upper
+    gap = 1e-9
+    if np.isfinite(upper) and relaxed.value >= upper - gap * abs(upper):
+        seconds = time.perf_counter() - started
+        result = _solution_from(problem, relaxed.upper_open.astype(float), relaxed.upper_x, True, seconds,
+                                "lagrange", "Optimal")
+        return _finish(result, first, progress, 0.0)
+    if progress:
+        progress("bound", 0.3, "کران پایین محاسبه شد؛ جست‌وجوی جواب دقیق")
+
+    closed, opened = lagrange.fixings(problem, relaxed, upper=upper, gap=gap)
+    if relaxed.upper_open is not None:
+        # Never fix against the plan in hand, so that it stays a valid start for the search below.
+        closed &= ~relaxed.upper_open | ~problem.openable()
+        opened &= relaxed.upper_open | problem.forced_open()
+    reduced = Problem(
+        fixed_cost=problem.fixed_cost, capacity=problem.capacity, demand=problem.demand, cost=problem.cost,
+        single_source=problem.single_source,
+        forced={**{int(i): FORCED_CLOSED for i in np.flatnonzero(closed)},
+                **{int(i): FORCED_OPEN for i in np.flatnonzero(opened)}},
+    )
+    arrays, pair_i, pair_j = _build(reduced)
+    h = _highs_model(arrays, threads)
+    # x_ij ≤ y_i says nothing when y_i is fixed: only the undecided facilities get their strong rows.
+    _add_strong_rows(h, problem.m, pair_i, np.flatnonzero(~opened[pair_i]))
     m = problem.m
     integer_cols = np.arange(m if not problem.single_source else arrays["num_col"], dtype=np.int32)
     h.changeColsIntegrality(len(integer_cols), integer_cols, np.ones(len(integer_cols), dtype=np.uint8))
-    h.setOptionValue("mip_rel_gap", 1e-9)
+    h.setOptionValue("mip_rel_gap", gap)
     h.setOptionValue("mip_abs_gap", 1e-7)
     if deadline:
         h.setOptionValue("time_limit", max(0.1, deadline - time.perf_counter()))
-    if first is not None:
-        values = np.concatenate((open_mask.astype(float), x_dense[pair_i, pair_j]))
+    if relaxed.upper_open is not None:
+        values = np.concatenate((relaxed.upper_open.astype(float), relaxed.upper_x[pair_i, pair_j]))
         h.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
     if progress:
         last = [0.0]
@@ -442,11 +487,11 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
             if now - last[0] < 0.5:
                 return
             last[0] = now
-            gap = event.data_out.mip_gap
-            if np.isfinite(gap) and gap < 1:
-                fraction = 0.2 + 0.75 * max(0.0, min(1.0, 1 - gap * 10))
+            mip_gap = event.data_out.mip_gap
+            if np.isfinite(mip_gap) and mip_gap < 1:
+                fraction = 0.3 + 0.65 * max(0.0, min(1.0, 1 - mip_gap * 10))
             else:
-                fraction = 0.25
+                fraction = 0.35
             progress("exact", fraction, "جست‌وجوی جواب دقیق")
 
         h.cbMipInterrupt.subscribe(report)
@@ -454,6 +499,11 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
     model_status = h.getModelStatus()
     seconds = time.perf_counter() - started
     if model_status == highspy.HighsModelStatus.kInfeasible:
+        if relaxed.upper_open is not None:
+            # Only reachable when every plan the fixings allow is worse than the one in hand.
+            result = _solution_from(problem, relaxed.upper_open.astype(float), relaxed.upper_x, True, seconds,
+                                    "lagrange", "Optimal")
+            return _finish(result, first, progress, 0.0)
         raise PlanningError(
             "با این ظرفیت‌ها، حداکثر مسافت حمل و مراکز اجباری هیچ برنامه شدنی وجود ندارد؛ ظرفیت یا فاصله مجاز "
             "را افزایش دهید یا مراکز بیشتری را مجاز کنید."
@@ -461,10 +511,10 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
     info = h.getInfo()
     has_solution = info.primal_solution_status == int(highspy.SolutionStatus.kSolutionStatusFeasible)
     if not has_solution:
-        if first is not None:
-            first.seconds = seconds
-            first.status = h.modelStatusToString(model_status)
-            return first
+        if relaxed.upper_open is not None:
+            result = _solution_from(problem, relaxed.upper_open.astype(float), relaxed.upper_x, False, seconds,
+                                    "lagrange", h.modelStatusToString(model_status))
+            return _finish(result, first, progress, None)
         raise PlanningError("در زمان مجاز هیچ جواب شدنی پیدا نشد؛ زمان بیشتری بدهید.")
     values = np.asarray(h.getSolution().col_value)
     y = np.round(values[: problem.m])
@@ -474,10 +524,22 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
         x_dense = np.round(x_dense)
     optimal = model_status == highspy.HighsModelStatus.kOptimal
     result = _solution_from(problem, y, x_dense, optimal, seconds, "highs", h.modelStatusToString(model_status))
-    result.mip_gap = float(info.mip_gap) if np.isfinite(info.mip_gap) else None
-    if first is not None:
-        result.heuristic_objective = first.objective
-        result.heuristic_seconds = heuristic_seconds
+    return _finish(result, first, progress, float(info.mip_gap) if np.isfinite(info.mip_gap) else None)
+
+
+def _dense(problem, assignment):
+    x = np.zeros((problem.m, problem.n))
+    for j, served in enumerate(assignment):
+        for i, share in served:
+            x[i, j] = share
+    return x
+
+
+def _finish(result, first, progress, mip_gap):
+    result.mip_gap = mip_gap
+    if first:
+        result.heuristic_objective = first[0].objective
+        result.heuristic_seconds = first[0].heuristic_seconds
     if progress:
-        progress("done", 1.0, "جواب دقیق پیدا شد" if optimal else "بهترین جواب در زمان مجاز")
+        progress("done", 1.0, "جواب دقیق پیدا شد" if result.optimal else "بهترین جواب در زمان مجاز")
     return result

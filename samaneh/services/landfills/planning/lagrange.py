@@ -1,0 +1,242 @@
+"""Lagrangian bounds for capacitated facility location, after Beasley (1988, "An algorithm for solving
+large capacitated warehouse location problems", EJOR 33:314–325).
+
+Relaxing "every customer fully served" (Σ_i x_ij = 1) with a price λ_j per customer splits the problem:
+
+    L(λ) = Σ_j λ_j + min Σ_i g_i(λ) y_i   s.t.  Σ_i s_i y_i ≥ Σ_j d_j,  y binary (forced ones kept)
+    g_i(λ) = f_i + min { Σ_j (c_ij − λ_j) x_ij : Σ_j d_j x_ij ≤ s_i, 0 ≤ x_ij ≤ 1 }
+
+Each g_i is a continuous knapsack (take customers by most negative (c_ij − λ_j)/d_j until s_i is full) and the
+outer problem is a 0–1 covering knapsack solved by dynamic programming. L(λ) is a lower bound on the split
+problem for every λ, hence also on the single-source one; subgradient steps raise it. On OR-Library's
+capa/capb/capc it closes to within 0.1 % of the optimum, where the LP of the strong model needs minutes.
+
+Two uses: (1) every few steps the facilities open in the relaxation are handed to an exact transportation
+LP, which gives feasible plans (upper bounds) that are usually optimal or nearly so; (2) once the bound has
+settled, a facility whose opening (or closing) alone lifts the bound above the best plan can be fixed that
+way, which leaves the exact search a much smaller model. When the bound meets the best plan, the plan is
+proved optimal without any search.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+_DP_CELLS = 2000
+# A relaxation's open set is tried as a plan only when its bound is within this share of the best bound so
+# far: the early, far-off sets almost never beat the plan in hand and each costs an LP (measured on cap41–134:
+# 0.001 saved about a sixth of the time over trying every new set).
+NEAR = 0.001
+
+
+def _subproblems(cost, demand, capacity, fixed, lam):
+    """g_i for every facility and the fractions x_ij that attain them, as sparse (rows, cols, fractions).
+    `cost` holds +inf where a pair is not allowed, so such a pair never looks profitable."""
+    n = len(demand)
+    flat = np.flatnonzero((cost - lam[None, :]).ravel() < 0)
+    rows = flat // n
+    cols = flat - rows * n
+    r = cost.ravel()[flat] - lam[cols]
+    d = demand[cols]
+    # Per facility, most negative reduced cost per tonne first; a customer with no waste costs no capacity
+    # and goes first. One argsort on row + ratio scaled into [0, 0.5] (half the time of a two-key lexsort);
+    # ratios closer than ~1e-14 of their range may swap, which moves g by far less than the 1e-9 gap.
+    ratio = r / np.where(d > 0, d, 1.0)
+    if len(ratio):
+        low, high = ratio.min(), ratio.max()
+        ratio = np.where(d > 0, ratio, low - (high - low) - 1.0)
+        low = ratio.min()
+        order = np.argsort(rows + 0.5 * (ratio - low) / (high - low + 1e-300))
+    else:
+        order = np.arange(0)
+    rows, cols, r, d = rows[order], cols[order], r[order], d[order]
+    cum = np.cumsum(d)
+    starts = np.searchsorted(rows, np.arange(len(fixed)))
+    offset = np.concatenate(([0.0], cum))[starts][rows]
+    before = cum - d - offset
+    frac = np.where(d > 0, np.clip((capacity[rows] - before) / np.where(d > 0, d, 1.0), 0.0, 1.0), 1.0)
+    g = fixed + np.bincount(rows, weights=r * frac, minlength=len(fixed))
+    return g, rows, cols, frac
+
+
+def cover(g, capacity, total_demand, lower, upper):
+    """min Σ g_i y_i subject to Σ s_i y_i ≥ D, lower ≤ y ≤ upper, y binary — exactly when the capacities
+    share a divisor that keeps the table small, otherwise on capacities rounded UP to a grid (a relaxation,
+    so the value stays a valid lower bound). Returns (value, y); value is inf when no y covers D."""
+    y = lower.astype(float).copy()
+    y[(g < 0) & (upper > 0)] = 1.0
+    need = total_demand - float(capacity @ y)
+    if need <= 1e-9 * max(1.0, total_demand):
+        return float(g @ y), y
+    candidates = np.flatnonzero((y < 1) & (upper > 0))
+    sizes = capacity[candidates]
+    if len(sizes) and np.all(sizes == sizes[0]):
+        # Equal capacities (OR-Library's capa/capb/capc): the cheapest ⌈need/s⌉ of them, no table needed.
+        count = int(np.ceil(need / sizes[0] - 1e-9))
+        if count > len(sizes):
+            return np.inf, y
+        y[candidates[np.argsort(g[candidates], kind="stable")[:count]]] = 1.0
+        return float(g @ y), y
+    unit = need / _DP_CELLS
+    whole = np.round(sizes)
+    if len(sizes) and np.allclose(sizes, whole) and abs(need - round(need)) < 1e-9:
+        divisor = int(np.gcd.reduce(np.append(whole.astype(np.int64), int(round(need)))))
+        if divisor > 0 and need / divisor <= 4 * _DP_CELLS:
+            unit = float(divisor)
+    weight = np.ceil(sizes / unit - 1e-9).astype(np.int64)
+    target = int(np.ceil(need / unit - 1e-9))
+    best = np.full(target + 1, np.inf)
+    best[0] = 0.0
+    cells = np.arange(target + 1)
+    took = np.zeros((len(candidates), target + 1), dtype=bool)
+    for k, i in enumerate(candidates):
+        trial = best[np.maximum(0, cells - weight[k])] + g[i]
+        took[k] = trial < best
+        best = np.where(took[k], trial, best)
+    if not np.isfinite(best[target]):
+        return np.inf, y
+    cell = target
+    for k in range(len(candidates) - 1, -1, -1):
+        if took[k, cell]:
+            y[candidates[k]] = 1.0
+            cell = max(0, cell - weight[k])
+    return float(g @ y), y
+
+
+def transport(problem, open_mask, threads=None):
+    """The cheapest split assignment of every customer to the open facilities (an LP), or None when they
+    cannot serve everyone. Returns (transport cost, dense x)."""
+    rows_open = np.flatnonzero(open_mask)
+    allowed = np.isfinite(problem.cost[rows_open])
+    local_i, pair_j = np.nonzero(allowed)
+    pair_i = rows_open[local_i]
+    k, n, m_open = len(pair_i), problem.n, len(rows_open)
+    if k == 0 or np.bincount(pair_j, minlength=n).min() == 0:
+        return None
+    if problem.capacity[rows_open].sum() + 1e-9 < problem.demand.sum():
+        return None
+    from .solver import _new_highs  # one silent Highs constructor for the whole planner
+
+    h = _new_highs(threads)
+    index = np.column_stack((pair_j, n + local_i)).ravel().astype(np.int32)
+    value = np.column_stack((np.ones(k), problem.demand[pair_j])).ravel()
+    inf = highspy.kHighsInf
+    h.passModel(
+        k, n + m_open, 2 * k, int(highspy.MatrixFormat.kColwise), int(highspy.ObjSense.kMinimize), 0.0,
+        problem.cost[pair_i, pair_j], np.zeros(k), np.ones(k),
+        np.concatenate((np.ones(n), np.full(m_open, -inf))),
+        np.concatenate((np.ones(n), problem.capacity[rows_open])),
+        (2 * np.arange(k + 1)).astype(np.int32), index, value, np.zeros(k, dtype=np.int32),
+    )
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    x = np.zeros((problem.m, n))
+    x[pair_i, pair_j] = np.clip(np.asarray(h.getSolution().col_value), 0.0, 1.0)
+    return float(h.getInfo().objective_function_value), x
+
+
+@dataclass
+class Bound:
+    value: float  # the best Lagrangian lower bound found
+    g: np.ndarray  # facility values at the multipliers of that bound
+    multipliers_sum: float
+    y: np.ndarray  # the relaxation's open facilities there
+    upper: float  # best feasible plan (inf if none)
+    upper_open: np.ndarray | None
+    upper_x: np.ndarray | None
+    iterations: int
+    seconds: float
+
+
+def bound(problem, *, upper=np.inf, upper_open=None, upper_x=None, max_iterations=3000, deadline=None,
+          plans=True, gap=1e-9, on_plan=None, threads=None, patience=20, min_step=1e-4):
+    """Subgradient ascent on L(λ) (Held–Karp steps toward the best plan). With `plans`, the relaxation's
+    open facilities are turned into a feasible plan by `transport` whenever they change (split only: for
+    single-source problems the caller's plan is kept). Stops when the bound meets the best plan within
+    `gap`, when the step has shrunk to nothing, or at the deadline. `on_plan(total, open_mask, x)` hears of
+    every better plan as it is found."""
+    started = time.perf_counter()
+    openable = problem.openable()
+    lower_y = problem.forced_open().astype(float)
+    upper_y = openable.astype(float)
+    cost = np.where(np.isfinite(problem.cost) & openable[:, None], problem.cost, np.inf)
+    demand, capacity, fixed = problem.demand, problem.capacity, problem.fixed_cost
+    total_demand = float(demand.sum())
+    cheapest = np.sort(cost, axis=0)
+    lam = cheapest[1] if problem.m > 1 else cheapest[0]
+    lam = np.where(np.isfinite(lam), lam, cheapest[0])
+    best_value, best_lam, best_g, best_y = -np.inf, lam.copy(), None, None
+    step, stall, tried = 2.0, 0, set()
+    iteration = 0
+    for iteration in range(1, max_iterations + 1):
+        g, rows, cols, frac = _subproblems(cost, demand, capacity, fixed, lam)
+        value, y = cover(g, capacity, total_demand, lower_y, upper_y)
+        if not np.isfinite(value):
+            break
+        bound_value = float(lam.sum()) + value
+        if bound_value > best_value + 1e-12 * abs(bound_value):
+            best_value, best_lam, best_g, best_y, stall = bound_value, lam.copy(), g, y, 0
+        else:
+            stall += 1
+            if stall >= patience:
+                step, stall = step / 2, 0
+        if plans and not problem.single_source:
+            key = (y > 0.5).tobytes()
+            # Serving everyone from the nearest open facility, capacity ignored, already costs at least
+            # this much; a set that cannot beat the best plan even so is not worth an LP.
+            floor = float(fixed[y > 0.5].sum() + cost[y > 0.5].min(axis=0).sum())
+            if key not in tried and floor < upper and bound_value >= best_value - NEAR * abs(best_value):
+                tried.add(key)
+                plan = transport(problem, y > 0.5, threads)
+                if plan is not None:
+                    total = plan[0] + float(fixed[y > 0.5].sum())
+                    if total < upper:
+                        upper, upper_open, upper_x = total, y > 0.5, plan[1]
+                        if on_plan:
+                            on_plan(upper, upper_open, upper_x)
+        if np.isfinite(upper) and best_value >= upper - gap * abs(upper):
+            break
+        if step < min_step or (deadline and time.perf_counter() > deadline):
+            break
+        served = np.bincount(cols, weights=frac * y[rows], minlength=problem.n)
+        direction = 1.0 - served
+        norm = float(direction @ direction)
+        if norm < 1e-12:
+            break
+        target = upper if np.isfinite(upper) else best_value + abs(best_value) * 0.05 + 1.0
+        lam = lam + step * max(target - bound_value, 1e-9 * abs(target)) / norm * direction
+    return Bound(
+        value=best_value, g=best_g, multipliers_sum=float(best_lam.sum()), y=best_y, upper=upper,
+        upper_open=upper_open, upper_x=upper_x, iterations=iteration, seconds=time.perf_counter() - started,
+    )
+
+
+def fixings(problem, result: Bound, *, upper: float, gap: float = 1e-9):
+    """Facilities whose every plan with the other decision costs at least `upper`: (closed, opened) masks.
+    A plan as good as `upper` is already in hand, so the exact search may leave those out."""
+    openable = problem.openable()
+    lower_y = problem.forced_open().astype(float)
+    upper_y = openable.astype(float)
+    total_demand = float(problem.demand.sum())
+    closed = ~openable
+    opened = problem.forced_open().copy()
+    if result.g is None or not np.isfinite(upper):
+        return closed, opened
+    threshold = upper - gap * abs(upper)
+    for i in np.flatnonzero(openable & ~problem.forced_open()):
+        lo, hi = lower_y.copy(), upper_y.copy()
+        if result.y[i] > 0.5:
+            hi[i] = 0.0
+        else:
+            lo[i] = 1.0
+        value, _ = cover(result.g, problem.capacity, total_demand, lo, hi)
+        if result.multipliers_sum + value >= threshold:
+            if result.y[i] > 0.5:
+                opened[i] = True
+            else:
+                closed[i] = True
+    return closed, opened
