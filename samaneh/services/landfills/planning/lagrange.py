@@ -184,7 +184,7 @@ def bound(problem, *, upper=np.inf, upper_open=None, upper_x=None, max_iteration
             stall += 1
             if stall >= patience:
                 step, stall = step / 2, 0
-        if plans and not problem.single_source:
+        if plans and not problem.single_source and y.any():
             key = (y > 0.5).tobytes()
             # Serving everyone from the nearest open facility, capacity ignored, already costs at least
             # this much; a set that cannot beat the best plan even so is not worth an LP.

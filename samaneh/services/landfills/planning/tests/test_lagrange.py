@@ -1,0 +1,155 @@
+"""The Lagrangian bounds must never cut off the optimum: each piece checked against enumeration."""
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from samaneh.services.landfills.planning import lagrange
+from samaneh.services.landfills.planning.solver import FORCED_CLOSED, FORCED_OPEN, PlanningError, Problem, solve
+from samaneh.services.landfills.planning.tests.test_solver import brute_force_single_source
+
+
+def brute_cover(g, capacity, need, lower, upper):
+    best = np.inf
+    for y in itertools.product((0, 1), repeat=len(g)):
+        y = np.array(y, dtype=float)
+        if (y < lower).any() or (y > upper).any() or capacity @ y < need - 1e-9:
+            continue
+        best = min(best, float(g @ y))
+    return best
+
+
+def brute_split(problem):
+    """The split optimum by trying every set of open facilities with an exact transportation LP."""
+    best = np.inf
+    openable, forced = problem.openable(), problem.forced_open()
+    for y in itertools.product((False, True), repeat=problem.m):
+        y = np.array(y)
+        if (y & ~openable).any() or (forced & ~y).any():
+            continue
+        plan = lagrange.transport(problem, y)
+        if plan is not None:
+            best = min(best, plan[0] + float(problem.fixed_cost[y].sum()))
+    return best
+
+
+@st.composite
+def problems(draw, max_m=5, max_n=6):
+    m = draw(st.integers(1, max_m))
+    n = draw(st.integers(1, max_n))
+    seed = draw(st.integers(0, 10**6))
+    rng = np.random.default_rng(seed)
+    demand = rng.integers(0, 9, n).astype(float)
+    total = max(demand.sum(), 1.0)
+    capacity = rng.integers(1, int(total) + 3, m).astype(float)
+    if capacity.sum() < total:
+        capacity[rng.integers(m)] += total - capacity.sum()
+    cost = rng.integers(1, 60, (m, n)).astype(float)
+    forbidden = rng.random((m, n)) < 0.15
+    forbidden[np.argmin(cost, axis=0), np.arange(n)] = False  # every customer keeps one site
+    cost[forbidden] = np.inf
+    return Problem(fixed_cost=rng.integers(0, 80, m), capacity=capacity, demand=demand, cost=cost)
+
+
+@settings(max_examples=60, deadline=None)
+@given(g=st.lists(st.integers(-20, 40), min_size=1, max_size=7), data=st.data())
+def test_cover_is_exact_on_whole_capacities_and_a_lower_bound_on_fractional_ones(g, data):
+    g = np.array(g, dtype=float)
+    size = len(g)
+    capacity = np.array(data.draw(st.lists(st.integers(1, 30), min_size=size, max_size=size)), dtype=float)
+    need = float(data.draw(st.integers(0, int(capacity.sum()))))
+    lower = np.zeros(size)
+    upper = np.ones(size)
+    forced = data.draw(st.integers(-1, size - 1))
+    if forced >= 0:
+        lower[forced] = 1.0
+    value, y = lagrange.cover(g, capacity, need, lower, upper)
+    assert value == pytest.approx(brute_cover(g, capacity, need, lower, upper))
+    assert capacity @ y >= need - 1e-9 and (y >= lower).all()
+    # Capacities that share no divisor go on a grid rounded up: never above the true minimum.
+    odd = capacity + data.draw(st.lists(st.floats(0.01, 0.99), min_size=size, max_size=size))
+    relaxed, _ = lagrange.cover(g, odd, need + 0.5, lower, upper)
+    assert relaxed <= brute_cover(g, odd, need + 0.5, lower, upper) + 1e-9
+
+
+def test_cover_reports_when_nothing_covers():
+    value, _ = lagrange.cover(np.array([1.0, 2.0]), np.array([3.0, 4.0]), 8.0, np.zeros(2), np.ones(2))
+    assert value == np.inf
+
+
+@settings(max_examples=40, deadline=None)
+@given(problem=problems())
+def test_bound_never_exceeds_the_optimum_and_its_plans_are_real(problem):
+    optimum = brute_split(problem)
+    result = lagrange.bound(problem, max_iterations=300)
+    assert result.value <= optimum + 1e-6 * max(1.0, abs(optimum))
+    if result.upper_open is not None:
+        x = result.upper_x
+        assert np.allclose(x.sum(axis=0), 1.0)
+        assert ((x * problem.demand).sum(axis=1) <= problem.capacity * result.upper_open + 1e-6).all()
+        assert (x[~np.isfinite(problem.cost)] == 0).all()
+        value = float(problem.fixed_cost[result.upper_open].sum() + (np.where(x > 0, problem.cost, 0) * x).sum())
+        assert value == pytest.approx(result.upper)
+        assert result.upper >= optimum - 1e-6
+
+
+@settings(max_examples=40, deadline=None)
+@given(problem=problems())
+def test_fixings_keep_a_plan_as_good_as_the_optimum(problem):
+    optimum = brute_split(problem)
+    result = lagrange.bound(problem, max_iterations=300)
+    closed, opened = lagrange.fixings(problem, result, upper=result.upper)
+    forced = {**{int(i): FORCED_CLOSED for i in np.flatnonzero(closed)},
+              **{int(i): FORCED_OPEN for i in np.flatnonzero(opened)}}
+    restricted = Problem(fixed_cost=problem.fixed_cost, capacity=problem.capacity, demand=problem.demand,
+                         cost=problem.cost, forced=forced)
+    # Either the plan in hand is optimal or the fixed problem still reaches the optimum.
+    assert min(result.upper, brute_split(restricted)) == pytest.approx(optimum, rel=1e-9, abs=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(problem=problems())
+def test_solve_reaches_the_enumerated_optimum(problem):
+    optimum = brute_split(problem)
+    if not np.isfinite(optimum):  # the forbidden pairs leave some site over-full whatever opens
+        with pytest.raises(PlanningError, match="شدنی"):
+            solve(problem)
+        return
+    solution = solve(problem)
+    assert solution.optimal
+    assert solution.objective == pytest.approx(optimum, rel=1e-9, abs=1e-6)
+
+
+def test_a_tight_bound_proves_the_plan_without_a_search():
+    # Every village is nearest to the one cheap site with room for all: the bound meets that plan at once.
+    problem = Problem(fixed_cost=[5, 50, 50], capacity=[100, 100, 100], demand=[3, 4, 5],
+                      cost=[[1, 1, 1], [9, 9, 9], [9, 9, 9]])
+    solution = solve(problem)
+    assert solution.method == "lagrange" and solution.optimal
+    assert solution.objective == pytest.approx(8) and solution.open_facilities == [0]
+
+
+def test_first_answer_arrives_before_the_proof():
+    heard = []
+    problem = Problem(fixed_cost=[30, 30, 30, 30], capacity=[7, 7, 7, 7], demand=[3, 4, 5, 2, 6],
+                      cost=np.arange(20, dtype=float).reshape(4, 5) % 7 + 1)
+    solution = solve(problem, on_heuristic=heard.append)
+    assert len(heard) == 1 and heard[0].method == "heuristic"
+    assert heard[0].objective >= solution.objective - 1e-9
+    assert solution.heuristic_objective == pytest.approx(heard[0].objective)
+
+
+@settings(max_examples=30, deadline=None)
+@given(problem=problems(max_m=4, max_n=5))
+def test_single_source_with_fixings_reaches_the_enumerated_optimum(problem):
+    problem.single_source = True
+    best = brute_force_single_source(problem)
+    if best is None:
+        with pytest.raises(PlanningError):
+            solve(problem)
+        return
+    solution = solve(problem)
+    assert solution.optimal and all(len(served) == 1 for served in solution.assignment)
+    assert solution.objective == pytest.approx(best[0], rel=1e-9, abs=1e-6)
