@@ -6,6 +6,10 @@ from samaneh.core.text import normalize_text
 from samaneh.geo import scope
 from samaneh.geo.models import OrgUnit
 from samaneh.services.landfills.models import ServedPlace, Site
+from samaneh.stats.selectors import latest_numbers
+
+# The statistical system's element read as a village's population (a dehyari reports it like a municipality).
+POPULATION_ELEMENT = "POP_SERVED"
 
 # A site this close to a river, qanat or well is a sensitive one.
 WATER_NEAR_METERS = 500
@@ -123,3 +127,27 @@ def sites_geojson(sites):
             },
         })
     return {"type": "FeatureCollection", "features": features}
+
+
+def populations(places):
+    """{org unit id: (population, from_stats)}: the statistical system's latest figure for the place where it
+    has one, else the population recorded with the place."""
+    places = list(places)
+    reported = latest_numbers(element_code=POPULATION_ELEMENT, unit_ids=[p.org_unit_id for p in places])
+    return {p.org_unit_id: _population(reported.get(p.org_unit_id), p.population) for p in places}
+
+
+def _population(reported, recorded):
+    return (int(round(reported)), True) if reported is not None else (recorded, False)
+
+
+def site_villages(site):
+    """The villages a site serves, each with `population` and `population_from_stats` set (population None
+    when the village has neither a figure in the statistical system nor a recorded place)."""
+    villages = list(site.villages_served.order_by("name").select_related("served_place"))
+    reported = latest_numbers(element_code=POPULATION_ELEMENT, unit_ids=[v.pk for v in villages])
+    for village in villages:
+        place = getattr(village, "served_place", None)
+        village.population, village.population_from_stats = _population(
+            reported.get(village.pk), place.population if place else None)
+    return villages

@@ -87,7 +87,7 @@ def detail(request, pk):
         "site": site,
         "events": history.timeline(site),
         "documents": site.documents.order_by("-uploaded_at"),
-        "villages": site.villages_served.order_by("name").select_related("served_place"),
+        "villages": selectors.site_villages(site),
         "may_edit": scope.can_act(user, Perm.LANDFILL_EDIT, site.org_unit) and site.review_state != Site.Review.SUBMITTED,
         "may_submit": scope.can_act(user, Perm.LANDFILL_EDIT, site.org_unit)
         and site.review_state in (Site.Review.DRAFT, Site.Review.RETURNED),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from samaneh.core.text import to_persian_digits
 from samaneh.services.landfills.models import ServedPlace, Site
+from samaneh.services.landfills.selectors import populations
 
 from .models import Scenario, SiteChoice
 from .solver import FORCED_CLOSED, FORCED_OPEN, PlanningError, Problem
@@ -48,6 +49,7 @@ class Village:
     longitude: float
     population: int
     tonnes: float
+    population_from_stats: bool = False
 
 
 def live_sites(scenario):
@@ -55,14 +57,20 @@ def live_sites(scenario):
 
 
 def villages_of(scenario):
+    """Demand points with a population above zero, the statistical system's figure first (see
+    `selectors.populations`)."""
     tonnes_per_person = scenario.waste_kg_per_person_day / 1000 * 365 * scenario.horizon_years
-    places = (ServedPlace.objects.filter(org_unit__path__startswith=scenario.unit.path, population__gt=0)
-              .select_related("org_unit").order_by("org_unit__code", "pk"))
-    return [
-        Village(code=p.org_unit.code or str(p.org_unit_id), name=p.org_unit.name, latitude=p.latitude,
-                longitude=p.longitude, population=p.population, tonnes=p.population * tonnes_per_person)
-        for p in places
-    ]
+    places = list(ServedPlace.objects.filter(org_unit__path__startswith=scenario.unit.path)
+                  .select_related("org_unit").order_by("org_unit__code", "pk"))
+    counts = populations(places)
+    villages = []
+    for p in places:
+        population, from_stats = counts[p.org_unit_id]
+        if population > 0:
+            villages.append(Village(code=p.org_unit.code or str(p.org_unit_id), name=p.org_unit.name,
+                                    latitude=p.latitude, longitude=p.longitude, population=population,
+                                    tonnes=population * tonnes_per_person, population_from_stats=from_stats))
+    return villages
 
 
 def facilities_of(scenario):
@@ -170,6 +178,7 @@ def describe(scenario, solution, villages, facilities, km):
         "heuristic_objective": solution.heuristic_objective,
         "tonnes": round(sum(v.tonnes for v in villages), 2),
         "villages": len(villages),
+        "villages_population_from_stats": sum(1 for v in villages if v.population_from_stats),
         "before": before,
         "after": {"tonne_km": round(tonne_km_after, 1),
                   "transport_cost": round(tonne_km_after * scenario.cost_per_tonne_km / 1e6, 2),
