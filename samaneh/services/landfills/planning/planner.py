@@ -39,6 +39,7 @@ class Facility:
     existing: bool
     kind: str
     forced: str | None
+    serves: tuple[str, ...] = ()  # village codes the registry records as served by this site today
 
 
 @dataclass
@@ -56,6 +57,10 @@ def live_sites(scenario):
     return Site.objects.filter(org_unit__path__startswith=scenario.unit.path, status__in=LIVE_STATUSES)
 
 
+def _village_code(unit):
+    return unit.code or str(unit.pk)
+
+
 def villages_of(scenario):
     """Demand points with a population above zero, the statistical system's figure first (see
     `selectors.populations`)."""
@@ -67,7 +72,7 @@ def villages_of(scenario):
     for p in places:
         population, from_stats = counts[p.org_unit_id]
         if population > 0:
-            villages.append(Village(code=p.org_unit.code or str(p.org_unit_id), name=p.org_unit.name,
+            villages.append(Village(code=_village_code(p.org_unit), name=p.org_unit.name,
                                     latitude=p.latitude, longitude=p.longitude, population=population,
                                     tonnes=population * tonnes_per_person, population_from_stats=from_stats))
     return villages
@@ -76,7 +81,7 @@ def villages_of(scenario):
 def facilities_of(scenario):
     choices = {c.site_id: c for c in scenario.site_choices.all()}
     facilities = []
-    for site in live_sites(scenario).order_by("code"):
+    for site in live_sites(scenario).order_by("code").prefetch_related("villages_served"):
         choice = choices.get(site.pk)
         decision = choice.decision if choice else SiteChoice.Decision.MAY_STAY
         facilities.append(Facility(
@@ -84,6 +89,7 @@ def facilities_of(scenario):
             capacity=choice.capacity_tonnes if choice else site.remaining_capacity_tonnes,
             fixed_cost=choice.upgrade_cost_million_rials if choice else 0.0, existing=True, kind=site.kind,
             forced={SiteChoice.Decision.KEEP: FORCED_OPEN, SiteChoice.Decision.CLOSE: FORCED_CLOSED}.get(decision),
+            serves=tuple(_village_code(v) for v in site.villages_served.all()),
         ))
     for candidate in scenario.candidates.all():
         facilities.append(Facility(
@@ -198,13 +204,25 @@ def describe(scenario, solution, villages, facilities, km):
 
 
 def current_assignment(villages, facilities, km):
-    """Today: every village to its nearest existing site, capacity aside — the baseline the plan is
-    compared with."""
+    """Today, the baseline the plan is compared with: a village goes where the registry says it goes
+    (split evenly when several sites serve it), and a village no site records goes to its nearest existing
+    site. `recorded` counts the villages placed by the registry."""
     existing = [i for i, f in enumerate(facilities) if f.existing]
     if not existing:
-        return {"tonne_km": None, "transport_cost": None, "points": 0}
+        return {"tonne_km": None, "transport_cost": None, "points": 0, "recorded": 0}
+    serving = {}
+    for i in existing:
+        for code in facilities[i].serves:
+            serving.setdefault(code, []).append(i)
     sub = km[existing]
     nearest = np.nanmin(np.where(np.isfinite(sub), sub, np.nan), axis=0)
-    tonnes = np.array([v.tonnes for v in villages])
-    tonne_km = float(np.nansum(nearest * tonnes))
-    return {"tonne_km": round(tonne_km, 1), "points": len(existing)}
+    tonne_km = 0.0
+    recorded = 0
+    for j, village in enumerate(villages):
+        sites = [i for i in serving.get(village.code, ()) if np.isfinite(km[i, j])]
+        if sites:
+            recorded += 1
+            tonne_km += village.tonnes * float(np.mean(km[sites, j]))
+        elif np.isfinite(nearest[j]):
+            tonne_km += village.tonnes * float(nearest[j])
+    return {"tonne_km": round(tonne_km, 1), "points": len(existing), "recorded": recorded}

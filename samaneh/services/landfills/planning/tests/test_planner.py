@@ -235,3 +235,21 @@ def test_scope_other_province_gets_404_and_non_planners_403(client, tree, area):
     assert client.get(reverse("landfills_planning:index")).status_code == 403
     client.force_login(area["national"])
     assert client.get(reverse("landfills_planning:detail", args=[scenario.pk])).status_code == 200
+
+
+def test_before_figures_follow_the_registry_where_it_records_who_serves_a_village(
+        client, tree, area, django_capture_on_commit_callbacks):
+    # The registry says v1b's waste goes to A today (d km away); v1, recorded nowhere, counts at its
+    # nearest site, A itself (0 km). So "before" is 365 t × d, not the 0 the nearest-site guess would give.
+    area["a"].villages_served.set([tree["v1b"]])
+    client.force_login(area["planner"])
+    _create(client, tree)
+    scenario = Scenario.objects.get()
+    _set_upgrade(scenario, 1000)
+    run = _run(client, scenario, django_capture_on_commit_callbacks)
+    d = float(haversine_km([V1[0]], [V1[1]], [V1B[0]], [V1B[1]])[0, 0])
+    before = run.results["before"]
+    assert before["recorded"] == 1 and before["points"] == 2
+    assert before["tonne_km"] == pytest.approx(365 * d, rel=1e-4)
+    page = client.get(reverse("landfills_planning:results", args=[scenario.pk])).content.decode()
+    assert 'data-figure="recorded">۱ / ۲<' in page
