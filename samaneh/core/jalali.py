@@ -3,10 +3,30 @@ import datetime as dt
 
 import jdatetime
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from samaneh.core.text import normalize_digits, localize_digits
 
-MONTH_NAMES = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"]
+# Persian names (marked for the catalogue; `month_name` gives them in the reader's language).
+MONTH_NAMES = [
+    gettext_noop("فروردین"),
+    gettext_noop("اردیبهشت"),
+    gettext_noop("خرداد"),
+    gettext_noop("تیر"),
+    gettext_noop("مرداد"),
+    gettext_noop("شهریور"),
+    gettext_noop("مهر"),
+    gettext_noop("آبان"),
+    gettext_noop("آذر"),
+    gettext_noop("دی"),
+    gettext_noop("بهمن"),
+    gettext_noop("اسفند"),
+]
+
+
+def month_name(month):
+    """The Jalali month's name (1–12) in the active language: «مهر», or «Mehr» in English."""
+    return gettext(MONTH_NAMES[month - 1])
 
 
 def to_jalali(value):
@@ -36,7 +56,7 @@ def format_jalali_long(value):
     j = to_jalali(value)
     if j is None:
         return ""
-    return localize_digits(f"{j.day} {MONTH_NAMES[j.month - 1]} {j.year}")
+    return localize_digits(f"{j.day} {month_name(j.month)} {j.year}")
 
 
 def parse_jalali_date(text):

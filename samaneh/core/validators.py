@@ -11,7 +11,7 @@ import jdatetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from samaneh.core.jalali import MONTH_NAMES, parse_jalali_date
+from samaneh.core.jalali import month_name, parse_jalali_date
 from samaneh.core.text import normalize_digits, localize_digits
 
 # Spaces, ZWNJ, bidi marks and every dash people (or their keyboards) put between digit groups.
@@ -236,7 +236,7 @@ def clean_jalali_date(value, *, label=None, min_year=DEFAULT_MIN_JALALI_YEAR, ma
             code="nonexistent",
             params={
                 "field": label,
-                "month": MONTH_NAMES[month - 1],
+                "month": month_name(month),
                 "year": localize_digits(year),
                 "days": localize_digits(days_in_month),
             },

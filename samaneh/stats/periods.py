@@ -18,13 +18,15 @@ from functools import cached_property, lru_cache
 
 import jdatetime
 
-from samaneh.core.jalali import MONTH_NAMES
+from django.utils.translation import gettext, gettext_noop
+
+from samaneh.core.jalali import month_name
 from samaneh.core.text import localize_digits, normalize_digits
 
 YEARLY, QUARTERLY, MONTHLY, WEEKLY = "Yearly", "Quarterly", "Monthly", "Weekly"
 PERIOD_TYPES = (YEARLY, QUARTERLY, MONTHLY, WEEKLY)
 PERIOD_TYPE_LABELS = {YEARLY: "سالانه", QUARTERLY: "فصلی", MONTHLY: "ماهانه", WEEKLY: "هفتگی"}
-SEASON_NAMES = ["بهار", "تابستان", "پاییز", "زمستان"]
+SEASON_NAMES = [gettext_noop("بهار"), gettext_noop("تابستان"), gettext_noop("پاییز"), gettext_noop("زمستان")]
 # Coarser types first: a period of type t aggregates into every type before it in this order.
 ORDER = {YEARLY: 0, QUARTERLY: 1, MONTHLY: 2, WEEKLY: 3}
 
@@ -64,15 +66,15 @@ class Period:
 
     @property
     def label(self) -> str:
-        """Persian name: «۱۴۰۳», «بهار ۱۴۰۳», «فروردین ۱۴۰۳», «هفته ۱ سال ۱۴۰۳»."""
+        """In the reader's language: «۱۴۰۳», «بهار ۱۴۰۳», «فروردین ۱۴۰۳», «هفته ۱ سال ۱۴۰۳» (Spring 1403…)."""
         if self.type == YEARLY:
             text = f"{self.year}"
         elif self.type == QUARTERLY:
-            text = f"{SEASON_NAMES[self.number - 1]} {self.year}"
+            text = f"{gettext(SEASON_NAMES[self.number - 1])} {self.year}"
         elif self.type == MONTHLY:
-            text = f"{MONTH_NAMES[self.number - 1]} {self.year}"
+            text = f"{month_name(self.number)} {self.year}"
         else:
-            text = f"هفته {self.number} سال {self.year}"
+            text = gettext("هفته %(week)s سال %(year)s") % {"week": self.number, "year": self.year}
         return localize_digits(text)
 
     @property

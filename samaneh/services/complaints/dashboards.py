@@ -43,7 +43,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from samaneh.accounts.roles import Perm
 from samaneh.cases.models import Case
-from samaneh.core.jalali import MONTH_NAMES, format_jalali
+from samaneh.core.jalali import format_jalali, month_name
 from samaneh.core.text import localize_digits, persian_sort_key
 from samaneh.core.workdays import is_working_day, working_days_between
 from samaneh.geo import scope
@@ -84,7 +84,7 @@ def month_start(year, month):
 
 
 def month_label(year, month):
-    return localize_digits(f"{MONTH_NAMES[month - 1]} {year}")
+    return localize_digits(f"{month_name(month)} {year}")
 
 
 def jalali_today():

@@ -80,3 +80,13 @@ def test_every_day_lies_in_exactly_one_period_of_each_type(day):
         assert period.next().start == period.end + dt.timedelta(days=1)
     month = P.for_date(P.MONTHLY, day)
     assert month.parent(P.QUARTERLY).contains(day) and month.parent(P.YEARLY).contains(day)
+
+
+def test_labels_follow_the_readers_language():
+    from django.utils import translation
+
+    assert P.parse("140307").label == "مهر ۱۴۰۳" and P.parse("1403Q1").label == "بهار ۱۴۰۳"
+    with translation.override("en"):
+        assert P.parse("140307").label == "Mehr 1403"
+        assert P.parse("1403Q4").label == "Winter 1403"
+        assert P.parse("1403W2").label == "Week 2 of 1403"
