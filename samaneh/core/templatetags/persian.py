@@ -1,4 +1,6 @@
 """Template filters for Persian display: Persian digits and Jalali dates. Loaded as builtins."""
+import re
+
 from django import template
 from django.utils.translation import get_language_bidi
 
@@ -8,11 +10,18 @@ from samaneh.core.text import localize_digits
 register = template.Library()
 
 
+# A plain decimal number (e.g. what `floatformat` gives): its point and commas become the Persian ones.
+_DECIMAL = re.compile(r"[-+]?\d[\d,]*\.\d+")
+
+
 @register.filter
 def fa_digits(value):
     if value is None:
         return ""
-    return localize_digits(value)
+    text = localize_digits(value)
+    if get_language_bidi() and _DECIMAL.fullmatch(str(value)):
+        text = text.replace(".", "٫").replace(",", "٬")
+    return text
 
 
 @register.filter

@@ -80,3 +80,14 @@ def test_clean_refuses_with_a_persian_message_naming_the_field(text, code):
         clean_jalali_date(text, label="تاریخ صدور")
     assert excinfo.value.code == code
     assert "تاریخ صدور" in " ".join(excinfo.value.messages)
+
+
+def test_decimal_numbers_get_the_persian_decimal_point_only_in_persian():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{{ a|floatformat:2|fa_digits }} {{ b|fa_digits }} {{ c|fa_digits }}")
+    context = Context({"a": 1234.5, "b": "1.16.0", "c": "12.5 تن"})
+    assert template.render(context) == "۱۲۳۴٫۵۰ ۱.۱۶.۰ ۱۲.۵ تن"  # only a whole decimal number changes
+    with translation.override("en"):
+        assert template.render(context) == "1234.50 1.16.0 12.5 تن"
