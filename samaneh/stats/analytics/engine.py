@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from samaneh.accounts.roles import Perm
 from samaneh.core.text import localize_digits, normalize_digits, persian_sort_key
@@ -259,9 +260,10 @@ def _resolve_ou(items, user):
         picked.sort(key=lambda u: (u.level, persian_sort_key(u.name)))
         result = picked
         if not result:
-            wanted = "، ".join(localize_digits(str(n + 1)) for n in levels)
+            wanted = _("، ").join(localize_digits(str(n + 1)) for n in levels)
             raise AnalyticsError(
-                f"در محدوده خواسته‌شده واحدی در سطح {wanted} نیست" if levels else "واحدهای خواسته‌شده زیرمجموعه ندارند"
+                _("در محدوده خواسته‌شده واحدی در سطح %(levels)s نیست") % {"levels": wanted} if levels
+                else _("واحدهای خواسته‌شده زیرمجموعه ندارند")
             )
     else:
         result = explicit + expanded
@@ -271,7 +273,7 @@ def _resolve_ou(items, user):
             seen.add(unit.pk)
             out.append(unit)
     if not out:
-        raise AnalyticsError("واحد سازمانی را مشخص کنید")
+        raise AnalyticsError(_("واحد سازمانی را مشخص کنید"))
     return out
 
 

@@ -24,12 +24,13 @@ class _DataSetAndPeriod(PersianFormMixin, forms.Form):
     )
     period = forms.CharField(
         label=_("دوره"), required=False, max_length=10,
-        widget=PeriodInput(attrs={"class": "form-control", "dir": "ltr", "placeholder": "۱۴۰۳۰۷"}),
+        widget=PeriodInput(attrs={"class": "form-control", "dir": "ltr"}),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["data_set"].queryset = selectors.data_sets_for_entry(user)
+        self.fields["period"].widget.attrs["placeholder"] = localize_digits("140307")
 
     def clean(self):
         cleaned = super().clean()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils.translation import gettext as _
 
-from samaneh.core.text import to_persian_digits
+from samaneh.core.text import localize_digits
 from samaneh.services.landfills.models import ServedPlace, Site
 from samaneh.services.landfills.selectors import populations
 
@@ -106,10 +106,10 @@ def missing_road_pairs(road_km, villages, facilities):
 
 
 def missing_pairs_message(missing):
-    shown = "، ".join(f"{v} ← {f}" for v, f in missing[:15])
-    more = _(" و %(n)s جفت دیگر") % {"n": to_persian_digits(len(missing) - 15)} if len(missing) > 15 else ""
+    shown = _("، ").join(f"{v} ← {f}" for v, f in missing[:15])
+    more = _(" و %(n)s جفت دیگر") % {"n": localize_digits(len(missing) - 15)} if len(missing) > 15 else ""
     return _("ماتریس فاصله جاده‌ای این جفت‌های «روستا ← مرکز» را ندارد: %(pairs)s%(more)s") % {
-        "pairs": to_persian_digits(shown), "more": more}
+        "pairs": localize_digits(shown), "more": more}
 
 
 def distances(scenario, villages, facilities):
