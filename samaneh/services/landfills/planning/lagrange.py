@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import highspy
 import numpy as np
@@ -106,9 +107,15 @@ def cover(g, capacity, total_demand, lower, upper):
     return float(g @ y), y
 
 
+class Plan(NamedTuple):
+    cost: float  # transport only
+    x: np.ndarray  # dense (m, n) fractions
+    prices: np.ndarray  # the LP's dual per customer: what serving one more of it would cost
+
+
 def transport(problem, open_mask, threads=None):
     """The cheapest split assignment of every customer to the open facilities (an LP), or None when they
-    cannot serve everyone. Returns (transport cost, dense x)."""
+    cannot serve everyone."""
     rows_open = np.flatnonzero(open_mask)
     allowed = np.isfinite(problem.cost[rows_open])
     local_i, pair_j = np.nonzero(allowed)
@@ -134,9 +141,74 @@ def transport(problem, open_mask, threads=None):
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
+    solution = h.getSolution()
     x = np.zeros((problem.m, n))
-    x[pair_i, pair_j] = np.clip(np.asarray(h.getSolution().col_value), 0.0, 1.0)
-    return float(h.getInfo().objective_function_value), x
+    x[pair_i, pair_j] = np.clip(np.asarray(solution.col_value), 0.0, 1.0)
+    return Plan(float(h.getInfo().objective_function_value), x, np.asarray(solution.row_dual)[:n].copy())
+
+
+def improve(problem, open_mask, plan, *, threads=None, deadline=None, tries=4, rounds=25):
+    """Local search from a plan: open one facility, close one, or swap a pair, each move judged by an exact
+    transportation LP, until no move among the most promising `tries` of each kind helps.
+
+    Which moves are promising comes from the LP's prices: opening k is worth about g_k(prices) (the same
+    knapsack as the bound's, with the prices as multipliers — negative means it pays for itself); closing i
+    costs about moving its customers to their next-cheapest open facility, less f_i. Returns
+    (total, open_mask, plan) of the best plan found."""
+    fixed = problem.fixed_cost
+    openable = problem.openable()
+    forced = problem.forced_open()
+    cost = np.where(np.isfinite(problem.cost) & openable[:, None], problem.cost, np.inf)
+    total = plan.cost + float(fixed[open_mask].sum())
+    tried = {open_mask.tobytes()}
+
+    def attempt(mask):
+        key = mask.tobytes()
+        if key in tried:
+            return None
+        tried.add(key)
+        found = transport(problem, mask, threads)
+        return None if found is None else (found.cost + float(fixed[mask].sum()), mask, found)
+
+    for _ in range(rounds):
+        if deadline and time.perf_counter() > deadline:
+            break
+        g, *_unused = _subproblems(cost, problem.demand, problem.capacity, fixed, plan.prices)
+        closed = np.flatnonzero(openable & ~open_mask)
+        adds = list(closed[np.argsort(g[closed])][:tries])
+        served_cost = np.where(open_mask[:, None], cost, np.inf)
+        drops = []
+        for i in np.flatnonzero(open_mask & ~forced):
+            others = np.delete(served_cost, i, axis=0)
+            if not len(others):
+                continue
+            served = plan.x[i] > 0
+            extra = float((plan.x[i, served] * (others[:, served].min(axis=0) - cost[i, served])).sum())
+            if np.isfinite(extra):
+                drops.append((extra - fixed[i], i))
+        drops = [i for _, i in sorted(drops)[:tries]]
+        moves = []
+        for k in adds:
+            mask = open_mask.copy()
+            mask[k] = True
+            moves.append(mask)
+        for i in drops:
+            mask = open_mask.copy()
+            mask[i] = False
+            moves.append(mask)
+            for k in adds[:2]:
+                swap = mask.copy()
+                swap[k] = True
+                moves.append(swap)
+        best = None
+        for mask in moves:
+            result = attempt(mask)
+            if result and result[0] < total - 1e-9 * abs(total) and (best is None or result[0] < best[0]):
+                best = result
+        if best is None:
+            break
+        total, open_mask, plan = best
+    return total, open_mask, plan
 
 
 @dataclass
@@ -193,9 +265,9 @@ def bound(problem, *, upper=np.inf, upper_open=None, upper_x=None, max_iteration
                 tried.add(key)
                 plan = transport(problem, y > 0.5, threads)
                 if plan is not None:
-                    total = plan[0] + float(fixed[y > 0.5].sum())
+                    total = plan.cost + float(fixed[y > 0.5].sum())
                     if total < upper:
-                        upper, upper_open, upper_x = total, y > 0.5, plan[1]
+                        upper, upper_open, upper_x = total, y > 0.5, plan.x
                         if on_plan:
                             on_plan(upper, upper_open, upper_x)
         if np.isfinite(upper) and best_value >= upper - gap * abs(upper):

@@ -153,3 +153,19 @@ def test_single_source_with_fixings_reaches_the_enumerated_optimum(problem):
     solution = solve(problem)
     assert solution.optimal and all(len(served) == 1 for served in solution.assignment)
     assert solution.objective == pytest.approx(best[0], rel=1e-9, abs=1e-6)
+
+
+@settings(max_examples=30, deadline=None)
+@given(problem=problems())
+def test_local_search_only_ever_improves_a_plan_and_keeps_it_feasible(problem):
+    everything = problem.openable()
+    start = lagrange.transport(problem, everything)
+    if start is None:
+        return
+    start_total = start.cost + float(problem.fixed_cost[everything].sum())
+    total, open_mask, plan = lagrange.improve(problem, everything, start)
+    assert total <= start_total + 1e-9
+    assert total >= brute_split(problem) - 1e-6
+    assert np.allclose(plan.x.sum(axis=0), 1.0)
+    assert ((plan.x * problem.demand).sum(axis=1) <= problem.capacity * open_mask + 1e-6).all()
+    assert total == pytest.approx(plan.cost + float(problem.fixed_cost[open_mask].sum()))
