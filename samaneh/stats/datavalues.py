@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import chain, count, filterfalse, repeat
+from operator import add, itemgetter
 from typing import Callable
 
 from django.conf import settings
@@ -36,13 +38,18 @@ from samaneh.stats.models import (
 )
 from samaneh.stats.services import default_combo_ensure
 from samaneh.stats.uids import org_unit_id
-from samaneh.stats.values import InvalidValue, clean_value
+from samaneh.stats.values import CANONICAL_NUMBERS, InvalidValue, clean_value
 
 STRATEGIES = ("CREATE_AND_UPDATE", "CREATE", "UPDATE", "DELETE")
 ID_SCHEMES = ("AUTO", "UID", "CODE")
 CHUNK = 5000  # rows per upsert statement group; keeps parameter lists small on both databases
 PROGRESS_EVERY = 5000
 TRUE_FLAGS = {True, "true", "True", "TRUE", "1", 1}
+REF_FIELDS = ("dataElement", "period", "orgUnit", "categoryOptionCombo")
+_PLAIN_REF_TYPES = {str, int, type(None)}
+_ELEMENT_PERIOD = itemgetter(0, 1)
+_KEY = itemgetter(0, 1, 2, 3)
+_PK = itemgetter(4)
 
 # DHIS2's conflict codes for the same refusals, so clients that branch on them keep working.
 E_DATA_SET = "E7600"
@@ -241,19 +248,17 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
             forced_set = data_set
         forced_elements = set(forced_set.set_elements.values_list("data_element_id", flat=True))
 
-    # Metadata for the whole batch, read once: distinct references first, normalised once each. Each row's
-    # references become hashable keys (a list sent where an id belongs becomes its text).
-    refs = []
-    for row in rows:
-        get = row.get
-        ref = (get("dataElement"), get("period"), get("orgUnit"), get("categoryOptionCombo"))
-        if not all(r is None or r.__class__ is str for r in ref):
-            ref = tuple(_key(r) for r in ref)
-        refs.append(ref)
-    element_raw = {r[0] for r in refs}
-    period_raw = {r[1] for r in refs}
-    unit_raw = {r[2] for r in refs}
-    coc_raw = {r[3] for r in refs}
+    # Metadata for the whole batch, read once: distinct references first, normalised once each. Each field
+    # is read as a column in one pass without Python code per row, which the distinct sets, the type test
+    # below and the row loop share. References must be hashable keys: when a column holds anything but
+    # text, whole numbers or nothing (a list sent where an id belongs…), its references become text.
+    ref_columns = []
+    for name in REF_FIELDS:
+        column = list(map(dict.get, rows, repeat(name)))
+        if not set(map(type, column)) <= _PLAIN_REF_TYPES:
+            column = [_key(ref) for ref in column]
+        ref_columns.append(column)
+    element_raw, period_raw, unit_raw, coc_raw = map(set, ref_columns)
     element_norm = {ref: normalize_digits(_text(ref)) for ref in element_raw}
     unit_norm = {ref: normalize_digits(_text(ref)) for ref in unit_raw}
     elements = _resolve_elements(set(element_norm.values()) - {""}, element_id_scheme)
@@ -324,12 +329,12 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
         if periods.is_future(period, today):
             return None, period.id, f"دوره {period.label} هنوز نرسیده است؛ برای آینده نمی‌توان داده ثبت کرد", E_FUTURE
         if trusted:
-            return element, period, period.id, (), ()
+            return element, period, (), ()
         expired = tuple(
             sid for sid in matching
             if data_sets[sid][3] and today > period.end + dt.timedelta(days=data_sets[sid][3])
         )
-        return element, period, period.id, matching, expired
+        return element, period, matching, expired
 
     def check_unit(unit_ref):
         ref = unit_norm[unit_ref]
@@ -362,71 +367,86 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
                 E_EXPIRED
         return None
 
-    # Row checks, with each check's answer cached per distinct reference (a batch repeats them a lot).
-    # `pending` maps the value key to what to write (None = delete); the last row for a key wins.
-    element_period_cache, unit_cache, coc_cache, value_cache = {}, {}, {}, {}
+    def check_element_period_coc(element_ref, period_ref, coc_ref):
+        """The row checks that depend on these three references only, answered once per batch for them:
+        (element, period, forms to check for locks, forms past their expiry, option combo or its conflict,
+        the canonical-number shortcut for the element's type) or (None, conflict…)."""
+        checked = check_element_period(element_ref, period_ref)
+        if checked[0] is None:
+            return checked
+        element, period, matching, expired = checked
+        canonical_match, largest = CANONICAL_NUMBERS.get(element.value_type, (None, None))
+        return element, period, matching, expired, check_coc(element, coc_ref), canonical_match, largest
+
+    # `pending` maps the value key to what to write (None = delete); the last row for a key wins. Conflicts
+    # keep their order of precedence: element and period, then unit, then option combo, then locks, then value.
+    checks_cache, unit_cache, value_cache = {}, {}, {}
     pending: dict[tuple, tuple | None] = {}
     repeats = 0
     delete_all = strategy == "DELETE"
-    for index, (row, (element_ref, period_ref, unit_ref, coc_ref)) in enumerate(zip(rows, refs)):
+    row_columns = zip(
+        count(), *ref_columns, *(map(dict.get, rows, repeat(name)) for name in ("value", "deleted", "comment")),
+        map(dict.get, rows, repeat("followup"), map(dict.get, rows, repeat("followUp"))),
+    )
+    for index, element_ref, period_ref, unit_ref, coc_ref, raw, deleted, comment, follow_up in row_columns:
         if progress is not None and index and index % PROGRESS_EVERY == 0:
             progress(index, total)
-        get = row.get
-        ep_key = (element_ref, period_ref)
-        checked = element_period_cache.get(ep_key)
+        checks_key = (element_ref, period_ref, coc_ref)
+        checked = checks_cache.get(checks_key)
         if checked is None:
-            checked = element_period_cache[ep_key] = check_element_period(element_ref, period_ref)
+            checked = checks_cache[checks_key] = check_element_period_coc(*checks_key)
         if checked[0] is None:
             summary.conflict(index, *checked[1:])
             continue
-        element, period, period_id, matching, expired = checked
+        element, period, matching, expired, coc, canonical_match, largest = checked
         unit = unit_cache.get(unit_ref)
         if unit is None:
             unit = unit_cache[unit_ref] = check_unit(unit_ref)
         if unit[0] is None:
             summary.conflict(index, *unit[1:])
             continue
-        unit_id = unit[0]
-        coc_key = (element, coc_ref)
-        coc = coc_cache.get(coc_key)
-        if coc is None:
-            coc = coc_cache[coc_key] = check_coc(*coc_key)
         if coc[0] is None:
             summary.conflict(index, *coc[1:])
             continue
+        unit_id = unit[0]
         if matching and (expired or approval_keys):
             refused = lock_conflict(element, period, matching, expired, unit_id)
             if refused is not None:
                 summary.conflict(index, *refused)
                 continue
-        raw = get("value")
-        key = (element.id, period_id, unit_id, coc[0])
+        key = (element.id, period.id, unit_id, coc[0])
         if key in pending:
             repeats += 1  # written once (the last row wins); DHIS2 counts the repeats as updates
-        if delete_all or raw is None or raw == "" or get("deleted") in TRUE_FLAGS:
+        if delete_all or raw is None or raw == "" or deleted in TRUE_FLAGS:
             pending[key] = None
             continue
-        value_key = (element.id, raw) if raw.__class__ in (str, int, float) else None
-        cleaned = value_cache.get(value_key) if value_key else None
-        if cleaned is None:
-            try:
-                cleaned = clean_value(element, raw)
-            except InvalidValue as error:
-                cleaned = error
-            except Exception:  # a list or object where a value belongs
-                cleaned = InvalidValue(f"مقدار «{element.name}» باید عدد یا متن باشد")
-            if value_key:
-                value_cache[value_key] = cleaned
-        if cleaned.__class__ is not tuple:
-            if isinstance(cleaned, InvalidValue) and not _text(raw):
-                pending[key] = None  # only blanks: a delete, like an empty value
+        if (
+            canonical_match is not None and raw.__class__ is str and canonical_match(raw)
+            and (number := float(raw)) <= largest
+        ):
+            text = raw  # what clean_value returns for it, without the call
+        else:
+            value_key = (element.id, raw) if raw.__class__ in (str, int, float) else None
+            cleaned = value_cache.get(value_key) if value_key else None
+            if cleaned is None:
+                try:
+                    cleaned = clean_value(element, raw)
+                except InvalidValue as error:
+                    cleaned = error
+                except Exception:  # a list or object where a value belongs
+                    cleaned = InvalidValue(f"مقدار «{element.name}» باید عدد یا متن باشد")
+                if value_key:
+                    value_cache[value_key] = cleaned
+            if cleaned.__class__ is not tuple:
+                if isinstance(cleaned, InvalidValue) and not _text(raw):
+                    pending[key] = None  # only blanks: a delete, like an empty value
+                    continue
+                summary.conflict(index, element.uid, str(cleaned), E_VALUE)
                 continue
-            summary.conflict(index, element.uid, str(cleaned), E_VALUE)
-            continue
-        comment = get("comment")
+            text, number = cleaned
         comment = normalize_text(_text(comment))[:5000] if comment else ""
-        follow_up = get("followup", get("followUp")) in TRUE_FLAGS
-        pending[key] = (cleaned[0], cleaned[1], comment, follow_up)
+        # The follow-up flag as 0/1: Python's sqlite3 binds a bool through its slow adaptation path.
+        pending[key] = (text, number, comment, 1 if follow_up in TRUE_FLAGS else 0)
     if progress is not None:
         progress(total, total)
 
@@ -453,66 +473,78 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
 
 def _classify_and_write(summary, pending, strategy, stored_by, dry_run):
     existing = _existing_keys(pending)
-    upserts, deletes, deleted_keys = [], [], []
-    for key, payload in pending.items():
-        exists = key in existing
-        if payload is None:
-            if exists:
-                deletes.append(existing[key])
-                deleted_keys.append(key)
-                summary.deleted += 1
-            else:
-                summary.ignored += 1
-        elif strategy == "CREATE" and exists or strategy == "UPDATE" and not exists:
-            summary.ignored += 1
-        else:
-            upserts.append((key, payload))
-            if exists:
-                summary.updated += 1
-            else:
-                summary.imported += 1
+    if None in pending.values():
+        deleting = [key for key, payload in pending.items() if payload is None]
+        writing = {key: payload for key, payload in pending.items() if payload is not None}
+    else:
+        deleting, writing = [], pending
+    gone = [key for key in deleting if key in existing]
+    summary.deleted += len(gone)
+    summary.ignored += len(deleting) - len(gone)
+    if strategy == "CREATE":
+        upserts = list(filterfalse(existing.__contains__, writing))
+        summary.imported += len(upserts)
+    elif strategy == "UPDATE":
+        upserts = list(filter(existing.__contains__, writing))
+        summary.updated += len(upserts)
+    else:
+        upserts = list(writing)
+        updated = len(writing.keys() & existing.keys())
+        summary.updated += updated
+        summary.imported += len(upserts) - updated
+    summary.ignored += len(writing) - len(upserts)
     if summary.conflicts:
         summary.status = "WARNING" if summary.imported + summary.updated + summary.deleted else "ERROR"
-    if not dry_run and (upserts or deletes):
-        _write(upserts, deletes, stored_by)
-        dirty_mark({key[:2] for key, _payload in upserts} | {key[:2] for key in deleted_keys})
+    if not dry_run and (upserts or gone):
+        _write(writing, upserts, [existing[key] for key in gone], stored_by)
+        dirty_mark(set(map(_ELEMENT_PERIOD, chain(upserts, gone))))
 
 
 def _existing_keys(pending):
     """key → DataValue pk for the pending keys that are already stored."""
     if not pending:
         return {}
-    by_unit_period = {}
-    for element_id, period, unit_id, coc_id in pending:
-        by_unit_period.setdefault(period, set()).add(unit_id)
-    element_ids = list({k[0] for k in pending})
-    found = {}
-    for period, unit_ids in by_unit_period.items():
-        unit_ids = list(unit_ids)
-        if len(unit_ids) > 900 and len(element_ids) <= 900:
-            # A large batch: one query per period by its elements beats a query per 900 units (the few rows of
-            # other units it also reads are dropped below).
-            querysets = [DataValue.objects.filter(period=period, data_element_id__in=element_ids)]
-        else:
-            querysets = [
-                DataValue.objects.filter(period=period, org_unit_id__in=unit_ids[start:start + 900])
-                for start in range(0, len(unit_ids), 900)
-            ]
-            if len(element_ids) <= 900:
-                querysets = [qs.filter(data_element_id__in=element_ids) for qs in querysets]
-        for qs in querysets:
-            for pk, element_id, unit_id, coc_id in qs.values_list(
-                "id", "data_element_id", "org_unit_id", "category_option_combo_id"
-            ):
-                key = (element_id, period, unit_id, coc_id)
-                if key in pending:
-                    found[key] = pk
-    return found
+    units_by_period = {}
+    for period, unit_id in set(map(itemgetter(1, 2), pending)):
+        units_by_period.setdefault(period, []).append(unit_id)
+    element_ids = list(set(map(itemgetter(0), pending)))
+    meta = DataValue._meta
+    qn = connection.ops.quote_name
+    col = {f.name: qn(f.column) for f in meta.concrete_fields}
+    select = (
+        f"SELECT {col['data_element']}, {col['period']}, {col['org_unit']}, {col['category_option_combo']}, "
+        f"{col['id']} FROM {qn(meta.db_table)} WHERE {col['period']} = %s"
+    )
+
+    def among(column, ids):
+        return f" AND {column} IN ({', '.join(['%s'] * len(ids))})"
+
+    by_elements = among(col["data_element"], element_ids) if len(element_ids) <= 900 else ""
+    stored = {}
+    with connection.cursor() as cursor:
+        for period, unit_ids in units_by_period.items():
+            if len(unit_ids) > 900 and by_elements:
+                # A large batch: one query per period by its elements beats a query per 900 units (the few
+                # rows of other units it also reads are dropped below).
+                queries = [(select + by_elements, [period, *element_ids])]
+            else:
+                queries = [
+                    (select + among(col["org_unit"], part) + by_elements,
+                     [period, *part, *(element_ids if by_elements else ())])
+                    for part in (unit_ids[start:start + 900] for start in range(0, len(unit_ids), 900))
+                ]
+            for sql, params in queries:
+                cursor.execute(sql, params)
+                while rows := cursor.fetchmany(5000):
+                    found = dict(zip(map(_KEY, rows), map(_PK, rows)))
+                    stored.update({key: found[key] for key in found.keys() & pending.keys()})
+    return stored
 
 
-def _write(upserts, deletes, stored_by):
-    """Deletes by id, then one upsert per chunk: `executemany` on SQLite (in-process, cheap per row), one
-    statement over `unnest`ed arrays on PostgreSQL (a row-by-row `executemany` there pays a round trip each)."""
+def _write(writing, upserts, delete_ids, stored_by):
+    """Deletes by id, then one upsert per chunk of the `upserts` keys (their values in `writing`):
+    `executemany` on SQLite (in-process, cheap per row), one statement over `unnest`ed arrays on PostgreSQL
+    (a row-by-row `executemany` there pays a round trip each)."""
     meta = DataValue._meta
     qn = connection.ops.quote_name
     table = qn(meta.db_table)
@@ -530,26 +562,22 @@ def _write(upserts, deletes, stored_by):
     postgres = connection.vendor == "postgresql"
     if postgres:
         sql = (
-            f"INSERT INTO {table} ({insert_cols}) SELECT u.de, u.pe, u.ou, u.coc, u.v, u.n, u.c, u.f, %s, %s, %s "
-            "FROM unnest(%s::bigint[], %s::varchar[], %s::bigint[], %s::bigint[], %s::text[], %s::float8[], "
-            "%s::text[], %s::boolean[]) AS u(de, pe, ou, coc, v, n, c, f) " + on_conflict
+            f"INSERT INTO {table} ({insert_cols}) SELECT u.de, u.pe, u.ou, u.coc, u.v, u.n, u.c, u.f::boolean, "
+            "%s, %s, %s FROM unnest(%s::bigint[], %s::varchar[], %s::bigint[], %s::bigint[], %s::text[], "
+            "%s::float8[], %s::text[], %s::int[]) AS u(de, pe, ou, coc, v, n, c, f) " + on_conflict
         )
     else:
         sql = f"INSERT INTO {table} ({insert_cols}) VALUES ({', '.join(['%s'] * 11)}) " + on_conflict
+    tail = (stored_by, now, now)
     with connection.cursor() as cursor:
-        for start in range(0, len(deletes), 900):
-            part = deletes[start:start + 900]
+        for start in range(0, len(delete_ids), 900):
+            part = delete_ids[start:start + 900]
             cursor.execute(f"DELETE FROM {table} WHERE {qn('id')} IN ({', '.join(['%s'] * len(part))})", part)
         for start in range(0, len(upserts), CHUNK):
-            chunk = upserts[start:start + CHUNK]
+            keys = upserts[start:start + CHUNK]
+            payloads = map(writing.__getitem__, keys)
             if postgres:
-                columns = [list(c) for c in zip(*(key + payload for key, payload in chunk))]
-                cursor.execute(sql, [stored_by, now, now, *columns])
+                cursor.execute(sql, [*tail, *map(list, zip(*keys)), *map(list, zip(*payloads))])
             else:
-                cursor.executemany(
-                    sql,
-                    [
-                        (e, p, u, c, text, numeric, comment, follow_up, stored_by, now, now)
-                        for (e, p, u, c), (text, numeric, comment, follow_up) in chunk
-                    ],
-                )
+                # Each row's parameters (key + values + tail) are joined by `map` in C, not by Python per row.
+                cursor.executemany(sql, map(add, keys, map(add, payloads, repeat(tail))))

@@ -1,17 +1,27 @@
 """One place that checks and normalises a value for a data element — API, Excel/CSV import and the
 entry form all call `clean_value`, so a value refused in one is refused in all, with the same words."""
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
 from samaneh.core.text import normalize_digits, normalize_text
-from samaneh.stats.models import NUMERIC_TYPES, ValueType
+from samaneh.stats.models import ValueType
 
 TRUE_WORDS = {"true", "1", "yes", "بله", "بلی", "آری", "دارد"}
 FALSE_WORDS = {"false", "0", "no", "خیر", "نه", "ندارد"}
 MAX_TEXT = 50000
-# A number already in its canonical stored form (ASCII, no separators, no trailing zeros, < 1e15): the
-# common case of a machine-written import, accepted without the general path's normalising and Decimal.
-_CANONICAL_NUMBER = re.compile(r"(?:0|-?[1-9][0-9]{0,14})(?:\.[0-9]*[1-9])?")
+# A number already in its canonical stored form (ASCII, no separators, no trailing zeros, < 1e15) that the
+# element's type accepts: the common case of a machine-written import, accepted without the general path's
+# normalising and Decimal. Value type → (full-match of such a text, the largest number allowed). A batch
+# importer applies these itself, per row, without a function call; `clean_value` gives the same answer.
+_DECIMAL = r"(?:\.[0-9]*[1-9])?"
+CANONICAL_NUMBERS = {
+    ValueType.NUMBER: (re.compile(r"(?:0|-?[1-9][0-9]{0,14})" + _DECIMAL).fullmatch, math.inf),
+    ValueType.INTEGER: (re.compile(r"0|-?[1-9][0-9]{0,14}").fullmatch, math.inf),
+    ValueType.INTEGER_ZERO_OR_POSITIVE: (re.compile(r"0|[1-9][0-9]{0,14}").fullmatch, math.inf),
+    ValueType.INTEGER_POSITIVE: (re.compile(r"[1-9][0-9]{0,14}").fullmatch, math.inf),
+    ValueType.PERCENTAGE: (re.compile(r"(?:0|[1-9][0-9]{0,14})" + _DECIMAL).fullmatch, 100.0),
+}
 
 
 class InvalidValue(ValueError):
@@ -39,16 +49,11 @@ def clean_value(element, raw):
     """(stored text, numeric or None) for `raw`, or InvalidValue in Persian. Empty input is InvalidValue too:
     callers decide whether empty means "delete"."""
     vt = element.value_type
-    if raw.__class__ is str and vt in NUMERIC_TYPES and _CANONICAL_NUMBER.fullmatch(raw):
-        integral, negative = "." not in raw, raw[0] == "-"
-        if (
-            vt == ValueType.NUMBER
-            or (vt == ValueType.INTEGER and integral)
-            or (vt == ValueType.INTEGER_ZERO_OR_POSITIVE and integral and not negative)
-            or (vt == ValueType.INTEGER_POSITIVE and integral and not negative and raw != "0")
-            or (vt == ValueType.PERCENTAGE and not negative and float(raw) <= 100)
-        ):
-            return raw, float(raw)
+    canonical = CANONICAL_NUMBERS.get(vt)
+    if canonical is not None and raw.__class__ is str and canonical[0](raw):
+        number = float(raw)
+        if number <= canonical[1]:
+            return raw, number
     text = normalize_text(str(raw if raw is not None else "")).strip()
     if not text:
         raise InvalidValue(f"مقدار «{element.name}» خالی است")

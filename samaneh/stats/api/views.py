@@ -129,15 +129,14 @@ def _rows_from_json(raw):
     if not isinstance(body, dict) or not isinstance(body.get("dataValues", []), list):
         raise ImportRefused("بدنه باید شیئی با فهرست «dataValues» باشد")
     defaults = {key: body.get(key) for key in ("period", "orgUnit", "attributeOptionCombo") if body.get(key)}
-    rows = []
-    for value in body.get("dataValues", []):
-        if not isinstance(value, dict):
-            value = {}
-        row = dict(value)
-        for key, default in defaults.items():
+    # The parsed objects are this request's own: rows are filled in place rather than copied.
+    rows = body.get("dataValues", [])
+    if not set(map(type, rows)) <= {dict}:
+        rows = [value if isinstance(value, dict) else {} for value in rows]
+    for key, default in defaults.items():
+        for row in rows:
             if not row.get(key):
                 row[key] = default
-        rows.append(row)
     return rows, body.get("dataSet") or None
 
 

@@ -208,3 +208,97 @@ def test_with_a_worker_a_committed_write_queues_an_analytics_refresh(meta, setti
         datavalues_import(user=meta.officer, rows=[row(meta.revenue, meta.last_month, city, "11")], dry_run=True)
         datavalues_import(user=meta.officer, rows=[row(meta.revenue, meta.last_month, city, "متن")])
     assert callbacks == []
+
+
+def test_batch_mixing_new_stored_repeated_and_deleted_values_counts_and_stores_each(meta):
+    city, other = meta.tree["city1"], meta.tree["city2"]
+    month = meta.last_month
+    datavalues_import(user=meta.national, rows=[row(meta.population, month, city, "1"),
+                                                row(meta.revenue, month, city, "2"),
+                                                row(meta.note, month, city, "پیشین")])
+    summary = datavalues_import(user=meta.national, rows=[
+        row(meta.population, month, city, "10"),  # stored: updated
+        row(meta.population, month, other, "20"),  # new
+        row(meta.revenue, month, city, ""),  # stored: deleted
+        row(meta.revenue, month, other, ""),  # not stored: nothing to delete
+        row(meta.staff, month, city, "3", categoryOptionCombo=meta.coc_f.uid),  # new
+        row(meta.staff, month, city, "4", categoryOptionCombo=meta.coc_f.uid),  # repeat: the last row wins
+        row(meta.note, month, city, "تازه", comment="  بازبینی شد ", followup="true"),  # stored: updated
+    ])
+    assert (summary.imported, summary.updated, summary.deleted, summary.ignored) == (2, 3, 1, 1)
+    assert summary.status == "SUCCESS" and not summary.conflicts
+    assert stored(meta) == {
+        ("POP", month.id, city.pk, "HllvX50cXC0"): "10",
+        ("POP", month.id, other.pk, "HllvX50cXC0"): "20",
+        ("STAFF", month.id, city.pk, meta.coc_f.uid): "4",
+        ("NOTE", month.id, city.pk, "HllvX50cXC0"): "تازه",
+    }
+    note = DataValue.objects.get(data_element=meta.note)
+    assert (note.comment, note.follow_up, note.stored_by) == ("بازبینی شد", True, meta.national.username)
+    assert DataValue.objects.get(data_element=meta.population, org_unit=other).numeric == 20.0
+
+
+@pytest.mark.parametrize("strategy, counts, population", [
+    ("CREATE", (1, 0, 1), {"city1": "1", "city2": "20"}),
+    ("UPDATE", (0, 1, 1), {"city1": "10"}),
+    ("CREATE_AND_UPDATE", (1, 1, 0), {"city1": "10", "city2": "20"}),
+])
+def test_strategies_on_a_batch_mixing_new_and_stored_values(meta, strategy, counts, population):
+    month = meta.last_month
+    datavalues_import(user=meta.national, rows=[row(meta.population, month, meta.tree["city1"], "1")])
+    summary = datavalues_import(user=meta.national, strategy=strategy, rows=[
+        row(meta.population, month, meta.tree["city1"], "10"), row(meta.population, month, meta.tree["city2"], "20"),
+    ])
+    assert (summary.imported, summary.updated, summary.ignored) == counts
+    assert dict(DataValue.objects.values_list("org_unit__code", "value")) == {
+        meta.tree[key].code: value for key, value in population.items()
+    }
+
+
+def test_follow_up_flag_in_either_spelling_and_comments(meta):
+    city = meta.tree["city1"]
+    datavalues_import(user=meta.officer, rows=[
+        row(meta.population, meta.last_month, city, "1", followUp=True),
+        row(meta.revenue, meta.last_month, city, "2", followup="false", followUp=True),  # "followup" wins
+        row(meta.spent, meta.last_month, city, "3", comment="ك" * 6000),
+    ])
+    values = {v.data_element_id: v for v in DataValue.objects.all()}
+    assert values[meta.population.pk].follow_up is True and values[meta.revenue.pk].follow_up is False
+    assert values[meta.spent.pk].comment == "ک" * 5000  # normalised and cut to the column's length
+
+
+@pytest.mark.parametrize("value_type", ["NUMBER", "INTEGER", "INTEGER_POSITIVE", "INTEGER_ZERO_OR_POSITIVE",
+                                        "PERCENTAGE"])
+def test_import_stores_what_clean_value_returns_for_canonical_and_other_numbers(meta, value_type):
+    from samaneh.stats.models import DataElement
+    from samaneh.stats.values import InvalidValue, clean_value
+
+    element = DataElement.objects.create(code=f"T_{value_type}", name="عنصر آزمایشی", value_type=value_type,
+                                         category_combo=meta.population.category_combo)
+    raws = ["0", "7", "-7", "12.5", "-0.5", "100", "100.5", "99.99", "999999999999999", "1000000000000000",
+            "12.50", "007", "1e3", "۱۲", " 12", "-0"]
+    city = meta.tree["city1"]
+    months = [meta.last_month.previous(i) for i in range(len(raws))]
+    summary = datavalues_import(user=meta.officer, rows=[row(element, m, city, raw) for m, raw in zip(months, raws)])
+    refused = {c["indexes"][0]: c["value"] for c in summary.conflicts}
+    values = {v.period: (v.value, v.numeric) for v in DataValue.objects.filter(data_element=element)}
+    for index, (month, raw) in enumerate(zip(months, raws)):
+        try:
+            expected = clean_value(element, raw)
+        except InvalidValue as error:
+            assert refused[index] == str(error) and month.id not in values
+        else:
+            assert values[month.id] == expected and index not in refused
+
+
+def test_references_that_are_not_text(meta):
+    city = meta.tree["city1"]
+    summary = datavalues_import(user=meta.officer, rows=[
+        {"dataElement": meta.population.uid, "period": int(meta.last_month.id), "orgUnit": org_unit_uid(city),
+         "value": 5},
+        {"dataElement": meta.revenue.uid, "period": meta.last_month.id, "orgUnit": [org_unit_uid(city)],
+         "value": "6"},
+        {"dataElement": True, "period": meta.last_month.id, "orgUnit": org_unit_uid(city), "value": "7"},
+    ])
+    assert summary.imported == 1 and [c["errorCode"] for c in summary.conflicts] == ["E7612", "E7610"]
+    assert DataValue.objects.get().value == "5"
