@@ -203,9 +203,11 @@ class DataSetElement(models.Model):
 class DataValue(models.Model):
     """The fact: element × period × unit × disaggregation → value (stored as text, like DHIS2)."""
 
-    data_element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values")
+    # No index of their own on the element and the unit: the unique key's index and stats_dv_unit_period lead
+    # with them and serve every lookup by either, and each index more slows every imported value.
+    data_element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values", db_index=False)
     period = models.CharField(max_length=8)  # a periods id: 1403, 1403Q1, 140301, 1403W1
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="data_values")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="data_values", db_index=False)
     category_option_combo = models.ForeignKey(CategoryOptionCombo, on_delete=models.PROTECT, related_name="values")
     value = models.CharField(max_length=50000)
     # The value as a number for numeric elements (NULL otherwise): analytics aggregates this column.
