@@ -3,7 +3,7 @@
 
 A batch is checked row by row against metadata read once into dicts (no query per row). A bad row
 becomes a conflict with its index and never stops the others; the good rows are written in ONE
-transaction with one upsert statement per chunk (`INSERT … ON CONFLICT … DO UPDATE`, which SQLite and
+transaction with upsert statements of many rows each (`INSERT … ON CONFLICT … DO UPDATE`, which SQLite and
 PostgreSQL both speak), so a crash part-way leaves nothing of the batch behind.
 """
 from __future__ import annotations
@@ -42,7 +42,7 @@ from samaneh.stats.values import CANONICAL_NUMBERS, InvalidValue, clean_value
 
 STRATEGIES = ("CREATE_AND_UPDATE", "CREATE", "UPDATE", "DELETE")
 ID_SCHEMES = ("AUTO", "UID", "CODE")
-CHUNK = 5000  # rows per upsert statement group; keeps parameter lists small on both databases
+CHUNK = 5000  # rows per PostgreSQL upsert statement; keeps its parameter arrays small
 PROGRESS_EVERY = 5000
 TRUE_FLAGS = {True, "true", "True", "TRUE", "1", 1}
 REF_FIELDS = ("dataElement", "period", "orgUnit", "categoryOptionCombo")
@@ -258,6 +258,7 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
         if not set(map(type, column)) <= _PLAIN_REF_TYPES:
             column = [_key(ref) for ref in column]
         ref_columns.append(column)
+    element_col, period_col, unit_col, coc_col = ref_columns
     element_raw, period_raw, unit_raw, coc_raw = map(set, ref_columns)
     element_norm = {ref: normalize_digits(_text(ref)) for ref in element_raw}
     unit_norm = {ref: normalize_digits(_text(ref)) for ref in unit_raw}
@@ -378,30 +379,29 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
         canonical_match, largest = CANONICAL_NUMBERS.get(element.value_type, (None, None))
         return element, period, matching, expired, check_coc(element, coc_ref), canonical_match, largest
 
-    # `pending` maps the value key to what to write (None = delete); the last row for a key wins. Conflicts
-    # keep their order of precedence: element and period, then unit, then option combo, then locks, then value.
-    checks_cache, unit_cache, value_cache = {}, {}, {}
+    # Each check is answered once per distinct reference (a batch repeats them a lot), then looked up per row by
+    # `map` in C. `pending` maps the value key to what to write (None = delete); the last row for a key wins.
+    # Conflicts keep their order of precedence: element and period, then unit, then option combo, then locks,
+    # then value.
+    checks_by_refs = {refs: check_element_period_coc(*refs) for refs in set(zip(element_col, period_col, coc_col))}
+    checks_by_unit = {ref: check_unit(ref) for ref in unit_raw}
+    value_cache = {}
     pending: dict[tuple, tuple | None] = {}
     repeats = 0
     delete_all = strategy == "DELETE"
     row_columns = zip(
-        count(), *ref_columns, *(map(dict.get, rows, repeat(name)) for name in ("value", "deleted", "comment")),
+        count(), map(checks_by_refs.__getitem__, zip(element_col, period_col, coc_col)),
+        map(checks_by_unit.__getitem__, unit_col),
+        *(map(dict.get, rows, repeat(name)) for name in ("value", "deleted", "comment")),
         map(dict.get, rows, repeat("followup"), map(dict.get, rows, repeat("followUp"))),
     )
-    for index, element_ref, period_ref, unit_ref, coc_ref, raw, deleted, comment, follow_up in row_columns:
+    for index, checked, unit, raw, deleted, comment, follow_up in row_columns:
         if progress is not None and index and index % PROGRESS_EVERY == 0:
             progress(index, total)
-        checks_key = (element_ref, period_ref, coc_ref)
-        checked = checks_cache.get(checks_key)
-        if checked is None:
-            checked = checks_cache[checks_key] = check_element_period_coc(*checks_key)
         if checked[0] is None:
             summary.conflict(index, *checked[1:])
             continue
         element, period, matching, expired, coc, canonical_match, largest = checked
-        unit = unit_cache.get(unit_ref)
-        if unit is None:
-            unit = unit_cache[unit_ref] = check_unit(unit_ref)
         if unit[0] is None:
             summary.conflict(index, *unit[1:])
             continue
@@ -542,42 +542,58 @@ def _existing_keys(pending):
 
 
 def _write(writing, upserts, delete_ids, stored_by):
-    """Deletes by id, then one upsert per chunk of the `upserts` keys (their values in `writing`):
-    `executemany` on SQLite (in-process, cheap per row), one statement over `unnest`ed arrays on PostgreSQL
-    (a row-by-row `executemany` there pays a round trip each)."""
+    """Deletes by id, then the upsert of the `upserts` keys (their values in `writing`).
+
+    PostgreSQL: one statement per CHUNK over `unnest`ed arrays (a row-by-row `executemany` there pays a round
+    trip each). SQLite: statements of as many rows as its parameter limit allows, all run by one `executemany`:
+    a statement per value spent more on stepping and binding than on the insert itself (multi-row statements
+    write the same rows in about two thirds of the time), and one `executemany` has Django rewrite the
+    placeholders once rather than once per statement."""
     meta = DataValue._meta
     qn = connection.ops.quote_name
     table = qn(meta.db_table)
-    col = {f.name: qn(f.column) for f in meta.concrete_fields}
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    insert_cols = ", ".join(col[c] for c in (
+    fields = [meta.get_field(name) for name in (
         "data_element", "period", "org_unit", "category_option_combo", "value", "numeric", "comment", "follow_up",
         "stored_by", "created", "last_updated",
-    ))
+    )]
+    col = {f.name: qn(f.column) for f in meta.concrete_fields}
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    insert = f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)})"
     key_cols = ", ".join(col[c] for c in ("data_element", "period", "org_unit", "category_option_combo"))
     on_conflict = f"ON CONFLICT ({key_cols}) DO UPDATE SET " + ", ".join(
         f"{col[c]} = EXCLUDED.{col[c]}"
         for c in ("value", "numeric", "comment", "follow_up", "stored_by", "last_updated")
     )
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        sql = (
-            f"INSERT INTO {table} ({insert_cols}) SELECT u.de, u.pe, u.ou, u.coc, u.v, u.n, u.c, u.f::boolean, "
-            "%s, %s, %s FROM unnest(%s::bigint[], %s::varchar[], %s::bigint[], %s::bigint[], %s::text[], "
-            "%s::float8[], %s::text[], %s::int[]) AS u(de, pe, ou, coc, v, n, c, f) " + on_conflict
-        )
-    else:
-        sql = f"INSERT INTO {table} ({insert_cols}) VALUES ({', '.join(['%s'] * 11)}) " + on_conflict
     tail = (stored_by, now, now)
     with connection.cursor() as cursor:
         for start in range(0, len(delete_ids), 900):
             part = delete_ids[start:start + 900]
             cursor.execute(f"DELETE FROM {table} WHERE {qn('id')} IN ({', '.join(['%s'] * len(part))})", part)
-        for start in range(0, len(upserts), CHUNK):
-            keys = upserts[start:start + CHUNK]
-            payloads = map(writing.__getitem__, keys)
-            if postgres:
-                cursor.execute(sql, [*tail, *map(list, zip(*keys)), *map(list, zip(*payloads))])
-            else:
-                # Each row's parameters (key + values + tail) are joined by `map` in C, not by Python per row.
-                cursor.executemany(sql, map(add, keys, map(add, payloads, repeat(tail))))
+        if connection.vendor == "postgresql":
+            sql = (
+                f"{insert} SELECT u.de, u.pe, u.ou, u.coc, u.v, u.n, u.c, u.f::boolean, %s, %s, %s "
+                "FROM unnest(%s::bigint[], %s::varchar[], %s::bigint[], %s::bigint[], %s::text[], %s::float8[], "
+                "%s::text[], %s::int[]) AS u(de, pe, ou, coc, v, n, c, f) " + on_conflict
+            )
+            for start in range(0, len(upserts), CHUNK):
+                keys = upserts[start:start + CHUNK]
+                cursor.execute(sql, [*tail, *map(list, zip(*keys)), *map(list, zip(*map(writing.__getitem__, keys)))])
+            return
+        row = f"({', '.join(['%s'] * len(fields))})"
+
+        def statement(rows):
+            return f"{insert} VALUES {', '.join([row] * rows)} {on_conflict}"
+
+        def parameters(keys):
+            # key + (value, numeric, comment, follow-up) + (stored by, created, updated) per row, flattened
+            # without Python code per row.
+            return [*chain.from_iterable(chain.from_iterable(zip(keys, map(writing.__getitem__, keys), repeat(tail))))]
+
+        rows = connection.ops.bulk_batch_size(fields, upserts)
+        whole = len(upserts) - len(upserts) % rows
+        if whole:
+            cursor.executemany(statement(rows), (
+                parameters(upserts[start:start + rows]) for start in range(0, whole, rows)
+            ))
+        if whole < len(upserts):
+            cursor.execute(statement(len(upserts) - whole), parameters(upserts[whole:]))

@@ -302,3 +302,19 @@ def test_references_that_are_not_text(meta):
     ])
     assert summary.imported == 1 and [c["errorCode"] for c in summary.conflicts] == ["E7612", "E7610"]
     assert DataValue.objects.get().value == "5"
+
+
+def test_batch_larger_than_one_statement_mixing_new_and_stored_values(meta):
+    from samaneh.geo.models import OrgUnit
+
+    units = [OrgUnit.objects.create(kind="city", name=f"شهر {i}", parent=meta.tree["d1"]) for i in range(101)]
+    months = [meta.last_month, meta.month_before]
+    datavalues_import(user=meta.officer, rows=[row(meta.revenue, months[0], u, str(i)) for i, u in enumerate(units)])
+    rows = [row(meta.revenue, m, u, f"{i}.5") for m in months for i, u in enumerate(units)]  # 202 values
+    summary = datavalues_import(user=meta.officer, rows=rows)
+    assert (summary.imported, summary.updated, summary.ignored) == (101, 101, 0)
+    assert DataValue.objects.count() == 202
+    assert sorted(DataValue.objects.filter(period=months[1].id).values_list("numeric", flat=True)) == [
+        i + 0.5 for i in range(101)
+    ]
+    assert set(DataValue.objects.values_list("value", flat=True)) == {f"{i}.5" for i in range(101)}
