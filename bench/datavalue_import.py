@@ -8,7 +8,9 @@ the same run:
   - the goal, 50,000 values/s;
   - a peer: the same rows, already as Python tuples, written straight into the same table in one transaction
     with no checks — a plain `executemany` INSERT on SQLite, `COPY` on PostgreSQL: the floor any importer
-    pays for the database alone.
+    pays for the database alone;
+  - on SQLite, a second peer: the same, in multi-row INSERT statements of as many rows as the import writes
+    per statement — the floor for the way the import writes.
 It also times the re-import of the same values (every one counted as updated).
 The database is a throwaway SQLite file in a temporary SAMANEH_VAR_DIR. To measure PostgreSQL, set
 SAMANEH_BENCH_DATABASE_URL (or DATABASE_URL) to an empty, throwaway database.
@@ -20,6 +22,7 @@ import argparse
 import json
 import sys
 import time
+from itertools import chain
 
 from _throwaway import throwaway_django  # bench/ is on sys.path when run as a script
 
@@ -98,8 +101,10 @@ def _post_all(client, rows, chunk):
     return time.perf_counter() - started, counts
 
 
-def _peer(rows, elements, units, user):
-    """Plain executemany INSERT of the same rows (as ready tuples) into the same table, one transaction."""
+def _peer(rows, elements, units, user, multirow=False):
+    """The same rows (as ready tuples) inserted into the same table in one transaction: COPY on PostgreSQL; on
+    SQLite a plain executemany INSERT, a statement per row, or with `multirow` statements of as many rows as
+    the import writes in one."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -110,15 +115,17 @@ def _peer(rows, elements, units, user):
     by_uid = {e.uid: e.pk for e in elements}
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     tuples = [
+        # follow_up as 0, bound the way the import binds it (a bool takes the sqlite3 module's slow path)
         (by_uid[r["dataElement"]], r["period"], org_unit_id(r["orgUnit"]), coc, r["value"], float(r["value"]), "",
-         False, user.username, now, now)
+         0, user.username, now, now)
         for r in rows
     ]
     qn = connection.ops.quote_name
     columns = ["data_element_id", "period", "org_unit_id", "category_option_combo_id", "value", "numeric",
                "comment", "follow_up", "stored_by", "created", "last_updated"]
-    sql = (f"INSERT INTO {qn(DataValue._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    placeholders = f"({', '.join(['%s'] * len(columns))})"
+    insert = f"INSERT INTO {qn(DataValue._meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "
+    per_statement = connection.ops.bulk_batch_size([DataValue._meta.get_field(c) for c in columns], tuples)
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -127,9 +134,17 @@ def _peer(rows, elements, units, user):
             with cursor.cursor.copy(copy_sql) as copy:
                 for row in tuples:
                     copy.write_row(row)
+        elif multirow:
+            whole = len(tuples) - len(tuples) % per_statement
+            cursor.executemany(insert + ", ".join([placeholders] * per_statement), (
+                [*chain.from_iterable(tuples[i:i + per_statement])] for i in range(0, whole, per_statement)
+            ))
+            if whole < len(tuples):
+                rest = tuples[whole:]
+                cursor.execute(insert + ", ".join([placeholders] * len(rest)), [*chain.from_iterable(rest)])
         else:
             for i in range(0, len(tuples), 50_000):
-                cursor.executemany(sql, tuples[i:i + 50_000])
+                cursor.executemany(insert + placeholders, tuples[i:i + 50_000])
     return time.perf_counter() - started
 
 
@@ -156,6 +171,11 @@ def measure(values: int = 200_000, chunk: int = 50_000) -> dict:
         DataValue.objects.filter(data_element__in=elements).delete()
         peer_seconds = _peer(rows, elements, units, user)
         assert DataValue.objects.filter(data_element__in=elements).count() == len(rows)
+        multirow_seconds = None
+        if connection.vendor == "sqlite":
+            DataValue.objects.filter(data_element__in=elements).delete()
+            multirow_seconds = _peer(rows, elements, units, user, multirow=True)
+            assert DataValue.objects.filter(data_element__in=elements).count() == len(rows)
     finally:
         DataValue.objects.filter(data_element__in=elements).delete()
         data_set.delete()
@@ -172,6 +192,9 @@ def measure(values: int = 200_000, chunk: int = 50_000) -> dict:
         "peer_seconds": peer_seconds,
         "peer_per_second": len(rows) / peer_seconds,
         "import_over_peer": seconds / peer_seconds,
+        "multirow_peer_seconds": multirow_seconds,
+        "multirow_peer_per_second": len(rows) / multirow_seconds if multirow_seconds else None,
+        "import_over_multirow_peer": seconds / multirow_seconds if multirow_seconds else None,
         "goal_per_second": GOAL_PER_SECOND,
     }
 
@@ -199,7 +222,11 @@ def main():
         peer = "COPY" if connection.vendor == "postgresql" else "plain executemany INSERT"
         print(f"peer, {peer} of the same rows: {figures['peer_seconds']:.2f} s = "
               f"{figures['peer_per_second']:,.0f} values/s")
-        print(f"import / peer = {figures['import_over_peer']:.1f}")
+        print(f"import / peer = {figures['import_over_peer']:.2f}")
+        if figures["multirow_peer_seconds"]:
+            print(f"peer 2, multi-row INSERT statements of the same rows: {figures['multirow_peer_seconds']:.2f} s = "
+                  f"{figures['multirow_peer_per_second']:,.0f} values/s")
+            print(f"import / peer 2 = {figures['import_over_multirow_peer']:.2f}")
 
 
 if __name__ == "__main__":
