@@ -62,6 +62,18 @@ def _run(client, scenario, django_capture_on_commit_callbacks):
     return scenario.runs.get()
 
 
+V1_V1B_KM = float(haversine_km([V1[0]], [V1[1]], [V1B[0]], [V1B[1]])[0, 0])
+
+
+def _run_with_upgrades(client, tree, area, callbacks, cost):
+    """The planner's default Alborz scenario with every site's upgrade at `cost`, run once."""
+    client.force_login(area["planner"])
+    _create(client, tree)
+    scenario = Scenario.objects.get()
+    _set_upgrade(scenario, cost)
+    return scenario, _run(client, scenario, callbacks)
+
+
 def test_planner_creates_a_scenario_from_persian_digits_with_the_areas_live_sites(client, tree, area):
     client.force_login(area["planner"])
     response = _create(client, tree)
@@ -76,12 +88,8 @@ def test_planner_creates_a_scenario_from_persian_digits_with_the_areas_live_site
 def test_hand_solved_run_closes_the_dearer_dump(client, tree, area, django_capture_on_commit_callbacks):
     # 1 kg/person/day for a year: v1 730 t, v1b 365 t; transport 0.1 million rials per tonne-km.
     # Keeping a dump costs 1000. Both: 2000. A alone: 1000 + 365·d·0.1 ≈ 1277. B alone: 1000 + 730·d·0.1.
-    client.force_login(area["planner"])
-    _create(client, tree)
-    scenario = Scenario.objects.get()
-    _set_upgrade(scenario, 1000)
-    run = _run(client, scenario, django_capture_on_commit_callbacks)
-    d = float(haversine_km([V1[0]], [V1[1]], [V1B[0]], [V1B[1]])[0, 0])
+    scenario, run = _run_with_upgrades(client, tree, area, django_capture_on_commit_callbacks, 1000)
+    d = V1_V1B_KM
     assert run.status == ScenarioRun.Status.DONE and run.progress == 100
     r = run.results
     assert r["optimal"] is True
@@ -242,12 +250,8 @@ def test_before_figures_follow_the_registry_where_it_records_who_serves_a_villag
     # The registry says v1b's waste goes to A today (d km away); v1, recorded nowhere, counts at its
     # nearest site, A itself (0 km). So "before" is 365 t × d, not the 0 the nearest-site guess would give.
     area["a"].villages_served.set([tree["v1b"]])
-    client.force_login(area["planner"])
-    _create(client, tree)
-    scenario = Scenario.objects.get()
-    _set_upgrade(scenario, 1000)
-    run = _run(client, scenario, django_capture_on_commit_callbacks)
-    d = float(haversine_km([V1[0]], [V1[1]], [V1B[0]], [V1B[1]])[0, 0])
+    scenario, run = _run_with_upgrades(client, tree, area, django_capture_on_commit_callbacks, 1000)
+    d = V1_V1B_KM
     before = run.results["before"]
     assert before["recorded"] == 1 and before["points"] == 2
     assert before["tonne_km"] == pytest.approx(365 * d, rel=1e-4)
