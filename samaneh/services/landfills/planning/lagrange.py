@@ -26,6 +26,8 @@ from typing import NamedTuple
 import highspy
 import numpy as np
 
+from .solver import _new_highs, closing_savings
+
 _DP_CELLS = 2000
 # A relaxation's open set is tried as a plan only when its bound is within this share of the best bound so
 # far: the early, far-off sets almost never beat the plan in hand and each costs an LP (measured on cap41–134:
@@ -125,8 +127,6 @@ def transport(problem, open_mask, threads=None):
         return None
     if problem.capacity[rows_open].sum() + 1e-9 < problem.demand.sum():
         return None
-    from .solver import _new_highs  # one silent Highs constructor for the whole planner
-
     h = _new_highs(threads)
     index = np.column_stack((pair_j, n + local_i)).ravel().astype(np.int32)
     value = np.column_stack((np.ones(k), problem.demand[pair_j])).ravel()
@@ -157,8 +157,7 @@ def improve(problem, open_mask, plan, *, threads=None, deadline=None, tries=4, r
     (total, open_mask, plan) of the best plan found."""
     fixed = problem.fixed_cost
     openable = problem.openable()
-    forced = problem.forced_open()
-    cost = np.where(np.isfinite(problem.cost) & openable[:, None], problem.cost, np.inf)
+    cost = problem.allowed_cost()
     total = plan.cost + float(fixed[open_mask].sum())
     tried = {open_mask.tobytes()}
 
@@ -176,17 +175,8 @@ def improve(problem, open_mask, plan, *, threads=None, deadline=None, tries=4, r
         g, *_unused = _subproblems(cost, problem.demand, problem.capacity, fixed, plan.prices)
         closed = np.flatnonzero(openable & ~open_mask)
         adds = list(closed[np.argsort(g[closed])][:tries])
-        served_cost = np.where(open_mask[:, None], cost, np.inf)
-        drops = []
-        for i in np.flatnonzero(open_mask & ~forced):
-            others = np.delete(served_cost, i, axis=0)
-            if not len(others):
-                continue
-            served = plan.x[i] > 0
-            extra = float((plan.x[i, served] * (others[:, served].min(axis=0) - cost[i, served])).sum())
-            if np.isfinite(extra):
-                drops.append((extra - fixed[i], i))
-        drops = [i for _, i in sorted(drops)[:tries]]
+        savings = sorted(closing_savings(problem, open_mask, plan.x), key=lambda saving: -saving[0])
+        drops = [i for _, i in savings[:tries]]
         moves = []
         for k in adds:
             mask = open_mask.copy()
@@ -235,7 +225,7 @@ def bound(problem, *, upper=np.inf, upper_open=None, upper_x=None, max_iteration
     openable = problem.openable()
     lower_y = problem.forced_open().astype(float)
     upper_y = openable.astype(float)
-    cost = np.where(np.isfinite(problem.cost) & openable[:, None], problem.cost, np.inf)
+    cost = problem.allowed_cost()
     demand, capacity, fixed = problem.demand, problem.capacity, problem.fixed_cost
     total_demand = float(demand.sum())
     cheapest = np.sort(cost, axis=0)

@@ -91,6 +91,10 @@ class Problem:
                 mask[i] = True
         return mask
 
+    def allowed_cost(self):
+        """`cost` with +inf also on every pair of a facility forced closed."""
+        return np.where(self.openable()[:, None], self.cost, np.inf)
+
 
 @dataclass
 class Solution:
@@ -212,11 +216,27 @@ def _assign(problem: Problem, open_mask: np.ndarray, order: str = "regret"):
     return total, x
 
 
+def closing_savings(problem: Problem, open_mask, x):
+    """[(saving, i)] for every open facility that may close: its fixed cost less the extra transport of
+    moving its customers to their next-cheapest other open facility, capacity ignored — an estimate that
+    ranks which closings to try. A facility whose customers have nowhere else to go is left out."""
+    cost = np.where(open_mask[:, None], problem.cost, np.inf)
+    savings = []
+    for i in np.flatnonzero(open_mask & ~problem.forced_open()):
+        others = np.delete(cost, i, axis=0)
+        if not len(others):
+            continue
+        served = x[i] > 0
+        extra = float((x[i, served] * (others[:, served].min(axis=0) - cost[i, served])).sum())
+        if np.isfinite(extra):
+            savings.append((problem.fixed_cost[i] - extra, i))
+    return savings
+
+
 def heuristic(problem: Problem, deadline: float | None = None):
     """Greedy drop: open everything allowed, then close the facility whose closing saves the most until no
     closing saves anything; finally try reopening each closed facility once (add step)."""
     openable = problem.openable()
-    forced_open = problem.forced_open()
     open_mask = openable.copy()
     current = _assign(problem, open_mask)
     order = "regret"
@@ -232,22 +252,8 @@ def heuristic(problem: Problem, deadline: float | None = None):
         improved = False
         if deadline and time.perf_counter() > deadline:
             break
-        # Estimated saving of closing i: its fixed cost minus the extra transport of moving its customers
-        # to their next-cheapest open facility (capacity ignored), then checked by a real assignment.
-        cost = np.where(open_mask[:, None], problem.cost, np.inf)
-        share = best_x
-        candidates = []
-        for i in np.flatnonzero(open_mask & ~forced_open):
-            others = np.delete(cost, i, axis=0)
-            if others.shape[0] == 0:
-                continue
-            served = share[i] > 0
-            alt = others[:, served].min(axis=0) if served.any() else np.array([])
-            if np.isinf(alt).any():
-                continue
-            extra = float((share[i, served] * (alt - cost[i, served])).sum())
-            candidates.append((problem.fixed_cost[i] - extra, i))
-        candidates.sort(reverse=True)
+        # The closings that look most worthwhile, each checked by a real assignment.
+        candidates = sorted(closing_savings(problem, open_mask, best_x), reverse=True)
         capacity_left = problem.capacity[open_mask].sum()
         for estimate, i in candidates[:5]:
             if estimate <= 0:
@@ -424,20 +430,23 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
         if progress:
             progress("heuristic_done", 0.2, "جواب سریع آماده است؛ جست‌وجوی جواب دقیق آغاز شد")
 
+    upper, upper_open, upper_x = np.inf, None, None
     if not exact or problem.single_source:
         greedy = heuristic(problem, deadline=deadline)
         if greedy is not None:
             first_plan(greedy[2], greedy[0], greedy[1])
+            upper_open, upper_x, upper = greedy
         if not exact:
             if not first:
                 raise PlanningError("جواب سریع پیدا نشد؛ اجرای دقیق را امتحان کنید.")
             return first[0]
-    upper, upper_open, upper_x = np.inf, None, None
-    if first:
-        upper, upper_open, upper_x = first[0].objective, np.isin(np.arange(problem.m), first[0].open_facilities), None
-        upper_x = _dense(problem, first[0].assignment)
     relaxed = lagrange.bound(problem, upper=upper, upper_open=upper_open, upper_x=upper_x, deadline=deadline,
                              plans=not problem.single_source, on_plan=first_plan, threads=threads)
+
+    def plan_in_hand(optimal, status):
+        return _solution_from(problem, relaxed.upper_open.astype(float), relaxed.upper_x, optimal,
+                              time.perf_counter() - started, "lagrange", status)
+
     if not first and problem.n:
         greedy = heuristic(problem, deadline=deadline)
         if greedy is not None:
@@ -456,10 +465,7 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
     upper = relaxed.upper
     gap = 1e-9
     if np.isfinite(upper) and relaxed.value >= upper - gap * abs(upper):
-        seconds = time.perf_counter() - started
-        result = _solution_from(problem, relaxed.upper_open.astype(float), relaxed.upper_x, True, seconds,
-                                "lagrange", "Optimal")
-        return _finish(result, first, progress, 0.0)
+        return _finish(plan_in_hand(True, "Optimal"), first, progress, 0.0)
     if progress:
         progress("bound", 0.3, "کران پایین محاسبه شد؛ جست‌وجوی جواب دقیق")
 
@@ -510,9 +516,7 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
     if model_status == highspy.HighsModelStatus.kInfeasible:
         if relaxed.upper_open is not None:
             # Only reachable when every plan the fixings allow is worse than the one in hand.
-            result = _solution_from(problem, relaxed.upper_open.astype(float), relaxed.upper_x, True, seconds,
-                                    "lagrange", "Optimal")
-            return _finish(result, first, progress, 0.0)
+            return _finish(plan_in_hand(True, "Optimal"), first, progress, 0.0)
         raise PlanningError(
             "با این ظرفیت‌ها، حداکثر مسافت حمل و مراکز اجباری هیچ برنامه شدنی وجود ندارد؛ ظرفیت یا فاصله مجاز "
             "را افزایش دهید یا مراکز بیشتری را مجاز کنید."
@@ -521,9 +525,7 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
     has_solution = info.primal_solution_status == int(highspy.SolutionStatus.kSolutionStatusFeasible)
     if not has_solution:
         if relaxed.upper_open is not None:
-            result = _solution_from(problem, relaxed.upper_open.astype(float), relaxed.upper_x, False, seconds,
-                                    "lagrange", h.modelStatusToString(model_status))
-            return _finish(result, first, progress, None)
+            return _finish(plan_in_hand(False, h.modelStatusToString(model_status)), first, progress, None)
         raise PlanningError("در زمان مجاز هیچ جواب شدنی پیدا نشد؛ زمان بیشتری بدهید.")
     values = np.asarray(h.getSolution().col_value)
     y = np.round(values[: problem.m])
@@ -534,14 +536,6 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
     optimal = model_status == highspy.HighsModelStatus.kOptimal
     result = _solution_from(problem, y, x_dense, optimal, seconds, "highs", h.modelStatusToString(model_status))
     return _finish(result, first, progress, float(info.mip_gap) if np.isfinite(info.mip_gap) else None)
-
-
-def _dense(problem, assignment):
-    x = np.zeros((problem.m, problem.n))
-    for j, served in enumerate(assignment):
-        for i, share in served:
-            x[i, j] = share
-    return x
 
 
 def _finish(result, first, progress, mip_gap):
