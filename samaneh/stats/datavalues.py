@@ -500,6 +500,13 @@ def _classify_and_write(summary, pending, strategy, stored_by, dry_run):
         dirty_mark(set(map(_ELEMENT_PERIOD, chain(upserts, gone))))
 
 
+def _quoted_names():
+    """The values table and its columns ({field name: column}), quoted for raw SQL on this database."""
+    qn = connection.ops.quote_name
+    meta = DataValue._meta
+    return qn(meta.db_table), {f.name: qn(f.column) for f in meta.concrete_fields}
+
+
 def _existing_keys(pending):
     """key → DataValue pk for the pending keys that are already stored."""
     if not pending:
@@ -508,12 +515,10 @@ def _existing_keys(pending):
     for period, unit_id in set(map(itemgetter(1, 2), pending)):
         units_by_period.setdefault(period, []).append(unit_id)
     element_ids = list(set(map(itemgetter(0), pending)))
-    meta = DataValue._meta
-    qn = connection.ops.quote_name
-    col = {f.name: qn(f.column) for f in meta.concrete_fields}
+    table, col = _quoted_names()
     select = (
         f"SELECT {col['data_element']}, {col['period']}, {col['org_unit']}, {col['category_option_combo']}, "
-        f"{col['id']} FROM {qn(meta.db_table)} WHERE {col['period']} = %s"
+        f"{col['id']} FROM {table} WHERE {col['period']} = %s"
     )
 
     def among(column, ids):
@@ -549,16 +554,13 @@ def _write(writing, upserts, delete_ids, stored_by):
     a statement per value spent more on stepping and binding than on the insert itself (multi-row statements
     write the same rows in about two thirds of the time), and one `executemany` has Django rewrite the
     placeholders once rather than once per statement."""
-    meta = DataValue._meta
-    qn = connection.ops.quote_name
-    table = qn(meta.db_table)
-    fields = [meta.get_field(name) for name in (
+    table, col = _quoted_names()
+    fields = [DataValue._meta.get_field(name) for name in (
         "data_element", "period", "org_unit", "category_option_combo", "value", "numeric", "comment", "follow_up",
         "stored_by", "created", "last_updated",
     )]
-    col = {f.name: qn(f.column) for f in meta.concrete_fields}
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    insert = f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)})"
+    insert = f"INSERT INTO {table} ({', '.join(col[f.name] for f in fields)})"
     key_cols = ", ".join(col[c] for c in ("data_element", "period", "org_unit", "category_option_combo"))
     on_conflict = f"ON CONFLICT ({key_cols}) DO UPDATE SET " + ", ".join(
         f"{col[c]} = EXCLUDED.{col[c]}"
@@ -568,7 +570,7 @@ def _write(writing, upserts, delete_ids, stored_by):
     with connection.cursor() as cursor:
         for start in range(0, len(delete_ids), 900):
             part = delete_ids[start:start + 900]
-            cursor.execute(f"DELETE FROM {table} WHERE {qn('id')} IN ({', '.join(['%s'] * len(part))})", part)
+            cursor.execute(f"DELETE FROM {table} WHERE {col['id']} IN ({', '.join(['%s'] * len(part))})", part)
         if connection.vendor == "postgresql":
             sql = (
                 f"{insert} SELECT u.de, u.pe, u.ou, u.coc, u.v, u.n, u.c, u.f::boolean, %s, %s, %s "
