@@ -206,7 +206,9 @@ class Bound:
     value: float  # the best Lagrangian lower bound found
     g: np.ndarray  # facility values at the multipliers of that bound
     multipliers_sum: float
+    multipliers: np.ndarray
     y: np.ndarray  # the relaxation's open facilities there
+    y_mean: np.ndarray | None  # running mean of the relaxation's open sets over the ascent
     upper: float  # best feasible plan (inf if none)
     upper_open: np.ndarray | None
     upper_x: np.ndarray | None
@@ -215,31 +217,49 @@ class Bound:
 
 
 def bound(problem, *, upper=np.inf, upper_open=None, upper_x=None, max_iterations=3000, deadline=None,
-          plans=True, gap=1e-9, on_plan=None, threads=None, patience=20, min_step=1e-4):
+          plans=True, gap=1e-9, on_plan=None, threads=None, patience=20, min_step=1e-4, step=2.0,
+          lower_y=None, upper_y=None, multipliers=None, tried=None, cost=None):
     """Subgradient ascent on L(λ) (Held–Karp steps toward the best plan). With `plans`, the relaxation's
     open facilities are turned into a feasible plan by `transport` whenever they change (split only: for
     single-source problems the caller's plan is kept). Stops when the bound meets the best plan within
     `gap`, when the step has shrunk to nothing, or at the deadline. `on_plan(total, open_mask, x)` hears of
-    every better plan as it is found."""
+    every better plan as it is found.
+
+    `lower_y`/`upper_y` (0/1 floats) narrow the facilities further than the problem's own forcing (a node of
+    `search`), `multipliers` starts from given prices instead of each customer's second-cheapest cost,
+    `tried` is a set of open sets already turned into plans (shared between calls), `cost` the problem's
+    `allowed_cost()` when the caller already has it. A bound whose facilities cannot cover the demand is
+    infinite: nothing under those fixings is feasible."""
     started = time.perf_counter()
-    openable = problem.openable()
-    lower_y = problem.forced_open().astype(float)
-    upper_y = openable.astype(float)
-    cost = problem.allowed_cost()
+    if lower_y is None:
+        lower_y = problem.forced_open().astype(float)
+    if upper_y is None:
+        upper_y = problem.openable().astype(float)
+    if cost is None:
+        cost = problem.allowed_cost()
     demand, capacity, fixed = problem.demand, problem.capacity, problem.fixed_cost
     total_demand = float(demand.sum())
-    cheapest = np.sort(cost, axis=0)
-    lam = cheapest[1] if problem.m > 1 else cheapest[0]
-    lam = np.where(np.isfinite(lam), lam, cheapest[0])
+    if multipliers is None:
+        cheapest = np.sort(cost, axis=0)
+        lam = cheapest[1] if problem.m > 1 else cheapest[0]
+        lam = np.where(np.isfinite(lam), lam, cheapest[0])
+    else:
+        lam = multipliers.copy()
     best_value, best_lam, best_g, best_y = -np.inf, lam.copy(), None, None
-    step, stall, tried = 2.0, 0, set()
+    y_mean = None
+    stall = 0
+    tried = set() if tried is None else tried
     iteration = 0
     for iteration in range(1, max_iterations + 1):
         g, rows, cols, frac = _subproblems(cost, demand, capacity, fixed, lam)
         value, y = cover(g, capacity, total_demand, lower_y, upper_y)
         if not np.isfinite(value):
+            best_value = np.inf
             break
         bound_value = float(lam.sum()) + value
+        # A running mean of the relaxation's open sets: near the end of the ascent it approximates the
+        # LP's fractional y (as in Barahona and Anbil's volume algorithm), which `search` branches on.
+        y_mean = y.copy() if y_mean is None else 0.9 * y_mean + 0.1 * y
         if bound_value > best_value + 1e-12 * abs(bound_value):
             best_value, best_lam, best_g, best_y, stall = bound_value, lam.copy(), g, y, 0
         else:
@@ -272,24 +292,27 @@ def bound(problem, *, upper=np.inf, upper_open=None, upper_x=None, max_iteration
         target = upper if np.isfinite(upper) else best_value + abs(best_value) * 0.05 + 1.0
         lam = lam + step * max(target - bound_value, 1e-9 * abs(target)) / norm * direction
     return Bound(
-        value=best_value, g=best_g, multipliers_sum=float(best_lam.sum()), y=best_y, upper=upper,
-        upper_open=upper_open, upper_x=upper_x, iterations=iteration, seconds=time.perf_counter() - started,
+        value=best_value, g=best_g, multipliers_sum=float(best_lam.sum()), multipliers=best_lam, y=best_y,
+        y_mean=y_mean, upper=upper, upper_open=upper_open, upper_x=upper_x, iterations=iteration,
+        seconds=time.perf_counter() - started,
     )
 
 
-def fixings(problem, result: Bound, *, upper: float, gap: float = 1e-9):
+def fixings(problem, result: Bound, *, upper: float, gap: float = 1e-9, lower_y=None, upper_y=None):
     """Facilities whose every plan with the other decision costs at least `upper`: (closed, opened) masks.
-    A plan as good as `upper` is already in hand, so the exact search may leave those out."""
-    openable = problem.openable()
-    lower_y = problem.forced_open().astype(float)
-    upper_y = openable.astype(float)
+    A plan as good as `upper` is already in hand, so the exact search may leave those out. `lower_y` and
+    `upper_y` are the fixings the bound was computed under (default: the problem's own)."""
+    if lower_y is None:
+        lower_y = problem.forced_open().astype(float)
+    if upper_y is None:
+        upper_y = problem.openable().astype(float)
     total_demand = float(problem.demand.sum())
-    closed = ~openable
-    opened = problem.forced_open().copy()
+    closed = upper_y < 0.5
+    opened = lower_y > 0.5
     if result.g is None or not np.isfinite(upper):
         return closed, opened
     threshold = upper - gap * abs(upper)
-    for i in np.flatnonzero(openable & ~problem.forced_open()):
+    for i in np.flatnonzero(~closed & ~opened):
         lo, hi = lower_y.copy(), upper_y.copy()
         if result.y[i] > 0.5:
             hi[i] = 0.0
@@ -302,3 +325,86 @@ def fixings(problem, result: Bound, *, upper: float, gap: float = 1e-9):
             else:
                 closed[i] = True
     return closed, opened
+
+
+class Found(NamedTuple):
+    total: float  # best plan's cost, fixed + transport
+    open_mask: np.ndarray
+    x: np.ndarray
+    proved: bool  # every node was settled: the plan is optimal within the gap
+    nodes: int
+
+
+def search(problem, root: Bound, *, deadline=None, threads=None, gap=1e-9, node_iterations=150,
+           on_progress=None):
+    """Branch and bound over the facilities, with the Lagrangian bound at every node (split assignment).
+
+    Starts from `root` (its bound, multipliers and best plan, which must exist). A node is a set of
+    facilities forced open and forced closed; its bound is `bound` under those fixings, warm-started from
+    its parent's multipliers for at most `node_iterations` steps, and it is dropped as soon as that bound
+    reaches the best plan. Otherwise the penalty tests of `fixings` decide more facilities, and the node
+    splits on the undecided facility whose running-mean relaxation is nearest ½ — first the child the
+    relaxation leans to (depth first, so that plans keep improving). A node with every facility decided is
+    one transportation LP. Every relaxation's open set is also tried as a plan along the way.
+
+    On capb (100 facilities, 1,000 customers) the bound closes the root gap of ~0.3 % in 150–350 nodes,
+    where HiGHS's LP of the strong model alone took 20–60 s. `on_progress(nodes, fraction)` hears of the
+    share of the tree settled so far (Σ 2^-depth over settled nodes). Returns a `Found`; `proved` is False
+    only when the deadline stopped the search."""
+    cost = problem.allowed_cost()
+    tried = set()
+    best = [root.upper, root.upper_open, root.upper_x]
+
+    def threshold():
+        return best[0] - gap * abs(best[0])
+
+    def keep(total, open_mask, x):
+        if total < best[0]:
+            best[:] = [total, open_mask, x]
+
+    settled = 0.0
+    nodes = 1
+    stack = []
+
+    def expand(node, lower_y, upper_y, depth):
+        """Fix what the node's bound decides, then push its children; False when the node is settled."""
+        closed, opened = fixings(problem, node, upper=best[0], gap=gap, lower_y=lower_y, upper_y=upper_y)
+        lower_y, upper_y = opened.astype(float), (~closed).astype(float)
+        free = np.flatnonzero(~closed & ~opened)
+        if not len(free):
+            plan = transport(problem, opened, threads)
+            if plan is not None:
+                keep(plan.cost + float(problem.fixed_cost[opened].sum()), opened, plan.x)
+            return False
+        leaning = node.y_mean if node.y_mean is not None else node.y
+        k = free[np.argmin(np.abs(leaning[free] - 0.5))]
+        shut_lower, shut_upper = lower_y, upper_y.copy()
+        shut_upper[k] = 0.0
+        open_lower, open_upper = lower_y.copy(), upper_y
+        open_lower[k] = 1.0
+        children = [(shut_lower, shut_upper), (open_lower, open_upper)]
+        if leaning[k] < 0.5:
+            children.reverse()
+        for lower, upper in children:  # the last pushed is explored first
+            stack.append((lower, upper, node.multipliers, node.value, depth + 1))
+        return True
+
+    if not expand(root, None, None, 0):
+        settled = 1.0
+    while stack:
+        if deadline and time.perf_counter() > deadline:
+            return Found(best[0], best[1], best[2], False, nodes)
+        lower_y, upper_y, multipliers, parent_value, depth = stack.pop()
+        if parent_value < threshold():
+            nodes += 1
+            node = bound(problem, upper=best[0], upper_open=best[1], upper_x=best[2],
+                         max_iterations=node_iterations, deadline=deadline, gap=gap, threads=threads, patience=5,
+                         step=0.5, lower_y=lower_y, upper_y=upper_y, multipliers=multipliers, tried=tried,
+                         cost=cost)
+            keep(node.upper, node.upper_open, node.upper_x)
+            if node.value < threshold() and expand(node, lower_y, upper_y, depth):
+                continue
+        settled += 0.5 ** depth
+        if on_progress:
+            on_progress(nodes, min(1.0, settled))
+    return Found(best[0], best[1], best[2], True, nodes)

@@ -106,7 +106,7 @@ class Solution:
     assignment: list[list[tuple[int, float]]]
     optimal: bool
     seconds: float
-    method: str  # "heuristic" or "highs"
+    method: str  # "heuristic", "lagrange" (bound or branch and bound) or "highs"
     status: str = ""
     heuristic_objective: float | None = None
     heuristic_seconds: float | None = None
@@ -468,6 +468,8 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
         return _finish(plan_in_hand(True, "Optimal"), first, progress, 0.0)
     if progress:
         progress("bound", 0.3, "کران پایین محاسبه شد؛ جست‌وجوی جواب دقیق")
+    if relaxed.upper_open is not None and not problem.single_source:
+        return _finish(_branch(problem, relaxed, started, deadline, threads, gap, progress), first, progress, None)
 
     closed, opened = lagrange.fixings(problem, relaxed, upper=upper, gap=gap)
     if relaxed.upper_open is not None:
@@ -536,6 +538,26 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
     optimal = model_status == highspy.HighsModelStatus.kOptimal
     result = _solution_from(problem, y, x_dense, optimal, seconds, "highs", h.modelStatusToString(model_status))
     return _finish(result, first, progress, float(info.mip_gap) if np.isfinite(info.mip_gap) else None)
+
+
+def _branch(problem, relaxed, started, deadline, threads, gap, progress):
+    """The split problem's exact search: `lagrange.search` from the root bound and the plan in hand."""
+    from . import lagrange
+
+    report = None
+    if progress:
+        last = [0.0]
+
+        def report(nodes, fraction):
+            now = time.perf_counter()
+            if now - last[0] >= 0.5:
+                last[0] = now
+                progress("exact", 0.3 + 0.65 * fraction, f"جست‌وجوی جواب دقیق ({_fa(nodes)} گره بررسی شد)")
+
+    found = lagrange.search(problem, relaxed, deadline=deadline, threads=threads, gap=gap, on_progress=report)
+    return _solution_from(problem, found.open_mask.astype(float), found.x, found.proved,
+                          time.perf_counter() - started, "lagrange",
+                          "Optimal" if found.proved else "Time limit reached")
 
 
 def _finish(result, first, progress, mip_gap):
