@@ -1,5 +1,6 @@
 """The Lagrangian bounds must never cut off the optimum: each piece checked against enumeration."""
 import itertools
+import time
 
 import numpy as np
 import pytest
@@ -169,3 +170,77 @@ def test_local_search_only_ever_improves_a_plan_and_keeps_it_feasible(problem):
     assert np.allclose(plan.x.sum(axis=0), 1.0)
     assert ((plan.x * problem.demand).sum(axis=1) <= problem.capacity * open_mask + 1e-6).all()
     assert total == pytest.approx(plan.cost + float(problem.fixed_cost[open_mask].sum()))
+
+
+def _forced(problem, lower_y, upper_y):
+    return Problem(fixed_cost=problem.fixed_cost, capacity=problem.capacity, demand=problem.demand,
+                   cost=problem.cost, forced={**{int(i): FORCED_CLOSED for i in np.flatnonzero(upper_y < 0.5)},
+                                              **{int(i): FORCED_OPEN for i in np.flatnonzero(lower_y > 0.5)}})
+
+
+@settings(max_examples=40, deadline=None)
+@given(problem=problems(), data=st.data())
+def test_a_node_bound_never_exceeds_the_optimum_under_its_fixings(problem, data):
+    state = data.draw(st.lists(st.sampled_from(("free", "open", "closed")), min_size=problem.m,
+                               max_size=problem.m))
+    lower_y = np.array([s == "open" for s in state], dtype=float)
+    upper_y = np.array([s != "closed" for s in state], dtype=float)
+    optimum = brute_split(_forced(problem, lower_y, upper_y))
+    start = lagrange.bound(problem, max_iterations=5)
+    node = lagrange.bound(problem, max_iterations=100, lower_y=lower_y, upper_y=upper_y,
+                          multipliers=start.multipliers, step=0.5, patience=5)
+    if np.isfinite(node.value):
+        assert node.value <= optimum + 1e-6 * max(1.0, abs(optimum))
+    else:  # the fixings leave too little capacity: nothing is feasible below
+        assert not np.isfinite(optimum)
+
+
+@settings(max_examples=40, deadline=None)
+@given(problem=problems(max_m=6, max_n=7))
+def test_branch_and_bound_from_a_weak_root_reaches_the_enumerated_optimum(problem):
+    # Three subgradient steps leave a loose root bound, so the search has to branch to prove anything.
+    optimum = brute_split(problem)
+    root = lagrange.bound(problem, max_iterations=3)
+    if root.upper_open is None or not np.isfinite(optimum):
+        return
+    found = lagrange.search(problem, root, node_iterations=20)
+    assert found.proved
+    assert found.total == pytest.approx(optimum, rel=1e-9, abs=1e-6)
+    x = found.x
+    assert np.allclose(x.sum(axis=0), 1.0)
+    assert ((x * problem.demand).sum(axis=1) <= problem.capacity * found.open_mask + 1e-6).all()
+    assert found.total == pytest.approx(
+        float(problem.fixed_cost[found.open_mask].sum() + (np.where(x > 0, problem.cost, 0) * x).sum()))
+
+
+def _hard_problem():
+    """Twelve sites of equal size around forty villages: the root bound does not meet the best plan."""
+    rng = np.random.default_rng(7)
+    sites, villages = rng.random((12, 2)) * 100, rng.random((40, 2)) * 100
+    demand = rng.integers(5, 30, 40).astype(float)
+    distance = np.hypot(*(sites[:, None, :] - villages[None, :, :]).transpose(2, 0, 1))
+    return Problem(fixed_cost=rng.integers(400, 900, 12), capacity=np.full(12, 160.0), demand=demand,
+                   cost=distance * demand / 10, forced={0: FORCED_OPEN, 5: FORCED_CLOSED})
+
+
+def test_the_search_branches_honours_forced_sites_and_reports_its_progress():
+    problem = _hard_problem()
+    root = lagrange.bound(problem, max_iterations=10)
+    assert root.value < root.upper - 1e-9 * root.upper  # the proof needs a search
+    heard = []
+    found = lagrange.search(problem, root, node_iterations=30, on_progress=lambda n, f: heard.append((n, f)))
+    assert found.proved and found.nodes > 1
+    assert found.total < root.upper - 1e-6  # the search found a better plan than the root had
+    assert found.open_mask[0] and not found.open_mask[5]
+    assert found.total == pytest.approx(brute_split(problem), rel=1e-9)
+    fractions = [f for _, f in heard]
+    assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+
+
+def test_a_search_out_of_time_keeps_its_plan_and_says_it_is_not_proved():
+    problem = _hard_problem()
+    root = lagrange.bound(problem, max_iterations=10)
+    found = lagrange.search(problem, root, deadline=time.perf_counter())
+    assert not found.proved
+    assert found.total == pytest.approx(root.upper)
+    assert np.allclose(found.x.sum(axis=0), 1.0)
