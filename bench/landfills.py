@@ -7,8 +7,8 @@ Run from the repository root: `python bench/landfills.py [--data DIR] [--only ca
 Instances: every file in ../shared/bench-data/orlib-cap/ listed in its optima.csv (cap41…cap134 and
 capa/capb/capc at each of their four capacities: 49 problems), multi-source (splittable) variant.
 Ours: `samaneh.services.landfills.planning.solver.solve` — what `manage.py landfills_solve` and the planner run
-(Lagrangian bounds that find plans, prove them or fix open/close decisions, then HiGHS on the rest of the
-strong MIP from the best plan). Its time is everything from reading the arrays to the answer.
+(Lagrangian bounds that find plans and prove them, or a branch and bound over the facilities with the
+Lagrangian bound at every node). Its time is everything from reading the arrays to the answer.
 Peer: the same strong formulation (x_ij ≤ y_i rows, aggregate capacity row, y binary, x in [0,1]) written
 with PuLP and solved by its bundled CBC; its time is model building plus `prob.solve`, since building is
 part of what a PuLP user pays. CBC runs with `--pulp-time-limit` seconds per instance (default 300); an

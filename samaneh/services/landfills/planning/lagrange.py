@@ -11,11 +11,12 @@ outer problem is a 0–1 covering knapsack solved by dynamic programming. L(λ) 
 problem for every λ, hence also on the single-source one; subgradient steps raise it. On OR-Library's
 capa/capb/capc it closes to within 0.1 % of the optimum, where the LP of the strong model needs minutes.
 
-Two uses: (1) every few steps the facilities open in the relaxation are handed to an exact transportation
+Three uses: (1) every few steps the facilities open in the relaxation are handed to an exact transportation
 LP, which gives feasible plans (upper bounds) that are usually optimal or nearly so; (2) once the bound has
 settled, a facility whose opening (or closing) alone lifts the bound above the best plan can be fixed that
-way, which leaves the exact search a much smaller model. When the bound meets the best plan, the plan is
-proved optimal without any search.
+way; (3) `search` branches on the facilities still undecided, with the same bound under each node's
+fixings — Beasley's own scheme. When the bound meets the best plan, the plan is proved optimal without any
+search.
 """
 from __future__ import annotations
 

@@ -16,9 +16,11 @@ variable at all. Facilities may be forced open (lower bound 1) or forced closed 
 
 `solve` first runs Lagrangian bounds (`lagrange.py`): its subgradient steps also turn the relaxation's open
 facilities into feasible plans, the first of which is the quick answer. When the bound meets the best plan
-the plan is proved optimal there; otherwise every facility the bound can decide is fixed open or closed and
-HiGHS solves what is left, starting from the best plan. Single-source problems take their quick answer from
-the greedy drop heuristic below (the Lagrangian plans are split ones) and use the bound only for fixing.
+the plan is proved optimal there; otherwise a split problem goes to `lagrange.search`, a branch and bound
+over the facilities with the Lagrangian bound at every node. Single-source problems take their quick answer
+from the greedy drop heuristic below (the Lagrangian plans are split ones), fix what the bound decides and
+leave the rest to HiGHS on the strong model, starting from the best plan — as does a split problem for
+which no plan was found (HiGHS then proves it infeasible or finds one).
 """
 from __future__ import annotations
 
@@ -402,12 +404,14 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
           progress: Progress | None = None, threads: int | None = None,
           on_heuristic: Callable[[Solution], None] | None = None) -> Solution:
     """A quick plan first, then (if `exact`) Lagrangian bounds and, unless they already prove the best plan
-    optimal, HiGHS on what the bounds leave undecided.
+    optimal, the branch and bound of `lagrange.search` (split) or HiGHS on what the bounds leave undecided
+    (single source, or no plan in hand).
 
     The quick plan is the first one the Lagrangian finds (split assignment) or the greedy heuristic's
     (single-source, or when the Lagrangian finds none); `on_heuristic` receives it as soon as it exists.
-    `progress` is called along the way. The returned `optimal` is True only when the bound meets the plan
-    or HiGHS proves the reduced model optimal, each within a relative gap of 1e-9.
+    `progress` is called along the way. The returned `optimal` is True only when the bound meets the plan,
+    the search settles every node, or HiGHS proves the reduced model optimal, each within a relative gap of
+    1e-9.
     """
     from . import lagrange
 
