@@ -38,7 +38,8 @@ PLACES_MAX_ROWS = 5000
 EARTH_RADIUS_M = 6_371_000
 K = OrgUnit.Kind
 
-YES, NO = "بله", "خیر"
+# Written in the reader's language; read back in Persian, English or the active language.
+YES, NO = gettext_lazy("بله"), gettext_lazy("خیر")
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _cell(site, key):
     if key in services.CHOICE_FIELDS or key == "review_state":
         return getattr(site, f"get_{key}_display")()
     if key in services.BOOLEAN_FIELDS:
-        return YES if getattr(site, key) else NO
+        return str(YES if getattr(site, key) else NO)
     return getattr(site, key)
 
 
@@ -116,7 +117,7 @@ def template_sheets():
         "unit_code": "", "latitude": 35.70, "longitude": 51.40, "operator_kind": Site.OperatorKind.DEHYARI.label,
         "design_capacity_tonnes": 20000, "remaining_capacity_tonnes": 5000, "daily_intake_tonnes": 10,
         "protected_area": Site.Protected.NO.label, "flood_zone": Site.FloodZone.NONE.label,
-        "soil_permeability": Site.Permeability.MEDIUM.label, "has_fence": NO,
+        "soil_permeability": Site.Permeability.MEDIUM.label, "has_fence": str(NO),
     }
     guide = [
         [_("هر ردیف یک مرکز است. «کد مرکز» را برای مرکز تازه خالی بگذارید؛ با کد یک مرکز موجود، همان مرکز به‌روز می‌شود.")],
@@ -225,9 +226,9 @@ def _choice(name, text):
 
 def _boolean(text, name, errors):
     key = search_key(text)
-    if key in ("", search_key(NO), "0", "false", "no"):
+    if key in ("", search_key("خیر"), search_key(str(NO)), "0", "false", "no"):
         return False
-    if key in (search_key(YES), "1", "true", "yes", "دارد"):
+    if key in (search_key("بله"), search_key(str(YES)), "1", "true", "yes", "دارد"):
         return True
     errors.append(_("«%(field)s» باید «بله» یا «خیر» باشد.") % {"field": _h(name)})
     return False

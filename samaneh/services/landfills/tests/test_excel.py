@@ -172,3 +172,23 @@ def test_a_file_over_the_row_cap_is_refused(tree, people, monkeypatch):
     report = excel.sites_import(people["dehyari1"], upload=_xlsx([_row(), _row(), _row()]))
     assert report.file_error == "فایل بیش از ۲ ردیف دارد؛ آن را در چند فایل بارگذاری کنید."
     assert not Site.objects.exists()
+
+
+def test_equipment_is_written_in_the_readers_language_and_read_back_in_either(tree, people):
+    from django.utils import translation
+
+    services.site_create(people["dehyari1"], fields=site_fields(tree, has_fence=True, has_lining=False))
+    with translation.override("en"):
+        sheet = excel.sites_sheet(Site.objects.all())
+        row = list(sheet.rows)[0]
+        headers = list(sheet.headers)
+        assert row[headers.index("Fence")] == "Yes" and row[headers.index("Bottom liner")] == "No"
+        errors = []
+        assert excel._boolean("Yes", "has_fence", errors) and excel._boolean("بله", "has_fence", errors)
+        assert not excel._boolean("No", "has_fence", errors) and not excel._boolean("خیر", "has_fence", errors)
+        assert not errors
+        excel._boolean("maybe", "has_fence", errors)
+        assert len(errors) == 1 and "Fence" in errors[0]
+    with translation.override("fa"):
+        row = list(excel.sites_sheet(Site.objects.all()).rows)[0]
+        assert "بله" in row and "خیر" in row
