@@ -320,7 +320,7 @@ def datavalues_import(*, user, rows, dry_run=False, strategy="CREATE_AND_UPDATE"
         if relevant:
             matching = tuple(sid for sid in relevant if data_sets[sid][2] == period.type)
             if not matching:
-                wanted = "، ".join(sorted({periods.PERIOD_TYPE_LABELS[data_sets[s][2]] for s in relevant}))
+                wanted = "، ".join(sorted({str(periods.PERIOD_TYPE_LABELS[data_sets[s][2]]) for s in relevant}))
                 return (
                     None, period.id,
                     f"دوره {period.id} ({periods.PERIOD_TYPE_LABELS[period.type]}) با نوع دوره فرم «{element.name}» "

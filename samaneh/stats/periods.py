@@ -18,14 +18,15 @@ from functools import cached_property, lru_cache
 
 import jdatetime
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from samaneh.core.jalali import month_name
 from samaneh.core.text import localize_digits, normalize_digits
 
 YEARLY, QUARTERLY, MONTHLY, WEEKLY = "Yearly", "Quarterly", "Monthly", "Weekly"
 PERIOD_TYPES = (YEARLY, QUARTERLY, MONTHLY, WEEKLY)
-PERIOD_TYPE_LABELS = {YEARLY: "سالانه", QUARTERLY: "فصلی", MONTHLY: "ماهانه", WEEKLY: "هفتگی"}
+PERIOD_TYPE_LABELS = {YEARLY: gettext_lazy("سالانه"), QUARTERLY: gettext_lazy("فصلی"), MONTHLY: gettext_lazy("ماهانه"),
+                      WEEKLY: gettext_lazy("هفتگی")}
 SEASON_NAMES = [gettext_noop("بهار"), gettext_noop("تابستان"), gettext_noop("پاییز"), gettext_noop("زمستان")]
 # Coarser types first: a period of type t aggregates into every type before it in this order.
 ORDER = {YEARLY: 0, QUARTERLY: 1, MONTHLY: 2, WEEKLY: 3}

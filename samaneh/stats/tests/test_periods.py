@@ -90,3 +90,12 @@ def test_labels_follow_the_readers_language():
         assert P.parse("140307").label == "Mehr 1403"
         assert P.parse("1403Q4").label == "Winter 1403"
         assert P.parse("1403W2").label == "Week 2 of 1403"
+
+
+def test_period_type_names_follow_the_readers_language():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert [str(P.PERIOD_TYPE_LABELS[t]) for t in P.PERIOD_TYPES] == ["Yearly", "Quarterly", "Monthly", "Weekly"]
+    with translation.override("fa"):
+        assert str(P.PERIOD_TYPE_LABELS[P.MONTHLY]) == "ماهانه"
