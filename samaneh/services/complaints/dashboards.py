@@ -43,7 +43,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from samaneh.accounts.roles import Perm
 from samaneh.cases.models import Case
-from samaneh.core.jalali import format_jalali, month_name
+from samaneh.core.jalali import format_jalali
 from samaneh.core.text import localize_digits, persian_sort_key
 from samaneh.core.workdays import is_working_day, working_days_between
 from samaneh.geo import scope
@@ -51,6 +51,7 @@ from samaneh.geo.models import OrgUnit
 from samaneh.geo.selectors import unit_children
 from samaneh.services.complaints.manifest import MANIFEST
 from samaneh.services.complaints.models import Category
+from samaneh.stats import periods as stats_periods
 
 PERMISSION = Perm.CASE_SUPERVISE
 TREND_MONTHS = 12
@@ -69,22 +70,29 @@ class PeriodError(ValueError):
         self.message = message
 
 
+# Months are (Jalali year, month) pairs here; the calendar arithmetic is the statistical system's.
+
+def _month_shift(year, month, steps):
+    shifted = stats_periods.month(year, month).next(steps)
+    return shifted.year, shifted.number
+
+
 def _month_after(year, month):
-    return (year + 1, 1) if month == 12 else (year, month + 1)
+    return _month_shift(year, month, 1)
 
 
 def _month_before(year, month):
-    return (year - 1, 12) if month == 1 else (year, month - 1)
+    return _month_shift(year, month, -1)
 
 
 def month_start(year, month):
     """Midnight of the first day of a Jalali month on the platform's wall clock, as an aware datetime."""
-    first = jdatetime.date(year, month, 1).togregorian()
+    first = stats_periods.month(year, month).start
     return dt.datetime.combine(first, dt.time.min, tzinfo=timezone.get_default_timezone())
 
 
 def month_label(year, month):
-    return localize_digits(f"{month_name(month)} {year}")
+    return stats_periods.month(year, month).label
 
 
 def jalali_today():
@@ -131,10 +139,7 @@ class Period:
         """The TREND_MONTHS months ending with this period's last month that has begun, oldest first."""
         today = today or jalali_today()
         last = min(self.last_month, (today.year, today.month))
-        months = [last]
-        while len(months) < TREND_MONTHS:
-            months.insert(0, _month_before(*months[0]))
-        return months
+        return [_month_shift(*last, step) for step in range(1 - TREND_MONTHS, 1)]
 
 
 def month_period(year, month):
@@ -158,10 +163,7 @@ def previous_month(today=None):
 def last_12_months(today=None):
     today = today or jalali_today()
     last = (today.year, today.month)
-    first = last
-    for _step in range(TREND_MONTHS - 1):
-        first = _month_before(*first)
-    return Period(Period.LAST_12, first, last)
+    return Period(Period.LAST_12, _month_shift(*last, 1 - TREND_MONTHS), last)
 
 
 def parse_period(text, *, today=None):
