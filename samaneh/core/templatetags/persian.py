@@ -24,6 +24,19 @@ def fa_digits(value):
     return text
 
 
+def percent_sign():
+    """«٪» on a right-to-left page, «%» otherwise."""
+    return "٪" if get_language_bidi() else "%"
+
+
+@register.filter
+def fa_percent(value):
+    """A number already rounded (e.g. by `floatformat`) as a percentage: 12.5 → ۱۲٫۵٪ (12.5% in English)."""
+    if value is None or value == "":
+        return ""
+    return fa_digits(value) + percent_sign()
+
+
 @register.filter
 def fa_number(value):
     """Thousands separated with Persian comma: 98100 → ۹۸٬۱۰۰."""

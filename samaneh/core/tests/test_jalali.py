@@ -91,3 +91,14 @@ def test_decimal_numbers_get_the_persian_decimal_point_only_in_persian():
     assert template.render(context) == "۱۲۳۴٫۵۰ ۱.۱۶.۰ ۱۲.۵ تن"  # only a whole decimal number changes
     with translation.override("en"):
         assert template.render(context) == "1234.50 1.16.0 12.5 تن"
+
+
+def test_percentages_take_the_sign_of_the_readers_language():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{{ a|floatformat:"-1"|fa_percent }} {{ b|fa_percent }}|{{ c|fa_percent }}')
+    context = Context({"a": 12.5, "b": 40, "c": None})
+    assert template.render(context) == "۱۲٫۵٪ ۴۰٪|"
+    with translation.override("en"):
+        assert template.render(context) == "12.5% 40%|"

@@ -44,6 +44,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from samaneh.accounts.roles import Perm
 from samaneh.cases.models import Case
 from samaneh.core.jalali import format_jalali
+from samaneh.core.templatetags.persian import percent_sign
 from samaneh.core.text import localize_digits, persian_sort_key
 from samaneh.core.workdays import is_working_day, working_days_between
 from samaneh.geo import scope
@@ -268,7 +269,7 @@ def format_decimal(value, places=1):
 def format_percent(value):
     if value is None:
         return "—"
-    return format_decimal(value * 100, 0) + ("٪" if get_language_bidi() else "%")
+    return format_decimal(value * 100, 0) + percent_sign()
 
 
 class ShownFigures:
