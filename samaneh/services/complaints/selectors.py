@@ -2,7 +2,6 @@
 category tree for the filing form, and duplicate suggestions for the expert (narrowed to the expert's scope).
 """
 import datetime as dt
-import math
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
@@ -14,12 +13,11 @@ from samaneh.cases.services import available_steps
 from samaneh.cases.workflow import APPLICANT
 from samaneh.core.text import persian_sort_key
 from samaneh.geo import scope
+from samaneh.geo.distance import box, distance_m
 from samaneh.geo.models import OrgUnit
 from samaneh.services.complaints.models import Category, Complaint
 
 SERVICE = "complaints"
-EARTH_RADIUS_METERS = 6_371_000
-METERS_PER_DEGREE_LATITUDE = 111_320
 
 
 def category_groups():
@@ -93,14 +91,6 @@ def citizen_case_page(*, user, case):
     }
 
 
-def _distance_meters(lat1, lng1, lat2, lng2):
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_METERS * math.asin(min(1.0, math.sqrt(a)))
-
-
 def duplicates_for(complaint, *, user=None):
     """Open complaints that may report the same thing: same category, filed within
     COMPLAINTS_DUPLICATE_DAYS of this one, and either within COMPLAINTS_DUPLICATE_METERS of its point or,
@@ -122,12 +112,11 @@ def duplicates_for(complaint, *, user=None):
     else:
         meters = settings.COMPLAINTS_DUPLICATE_METERS
         lat, lng = float(complaint.latitude), float(complaint.longitude)
-        dlat = meters / METERS_PER_DEGREE_LATITUDE
-        dlng = meters / (METERS_PER_DEGREE_LATITUDE * max(math.cos(math.radians(lat)), 0.01))
-        near = candidates.filter(latitude__range=(lat - dlat, lat + dlat), longitude__range=(lng - dlng, lng + dlng))
+        lat_min, lat_max, lng_min, lng_max = box(lat, lng, meters)
+        near = candidates.filter(latitude__range=(lat_min, lat_max), longitude__range=(lng_min, lng_max))
         found = []
         for other in near:
-            distance = _distance_meters(lat, lng, float(other.latitude), float(other.longitude))
+            distance = distance_m(lat, lng, float(other.latitude), float(other.longitude))
             if distance <= meters:
                 found.append((distance, other))
         found += [(None, c) for c in same_unit.filter(latitude__isnull=True)]

@@ -17,6 +17,7 @@ from shapely.prepared import prep
 
 from samaneh.geo import boundaries
 from samaneh.geo.demo import DEMO_LABEL
+from samaneh.geo.distance import distance_m
 from samaneh.geo.models import OrgUnit
 from samaneh.services.landfills.models import ServedPlace, Site, SiteEvent
 
@@ -102,12 +103,6 @@ def _places(province, spec, shape):
                                    is_demo=True))
     ServedPlace.objects.bulk_create(new, batch_size=1000)
     return len(new)
-
-
-def _distance_km(a, b):
-    dlat = (a[0] - b[0]) * 111.0
-    dlon = (a[1] - b[1]) * 111.0 * math.cos(math.radians(a[0]))
-    return math.hypot(dlat, dlon)
 
 
 def _site_plan(province, spec):
@@ -219,7 +214,7 @@ def _sites(province, spec, shape):
             review_state=review, is_demo=True, **facts,
         )
         served_count = {Site.Kind.REGIONAL_LANDFILL: 40, Site.Kind.SANITARY_LANDFILL: 20}.get(kind, 8)
-        nearest = sorted(places, key=lambda p: _distance_km((p.latitude, p.longitude), point))[:served_count]
+        nearest = sorted(places, key=lambda p: distance_m(p.latitude, p.longitude, *point))[:served_count]
         site.villages_served.set([p.org_unit_id for p in nearest])
         SiteEvent.objects.create(site=site, action=SiteEvent.Action.CREATED, comment=DEMO_LABEL)
         created += 1

@@ -23,6 +23,7 @@ from samaneh.core.audit import audit_record
 from samaneh.core.exports import Sheet
 from samaneh.core.text import localize_digits, normalize_digits, normalize_text, search_key
 from samaneh.geo import scope
+from samaneh.geo.distance import distance_m
 from samaneh.geo.models import OrgUnit
 from samaneh.services.landfills import selectors, services
 from samaneh.services.landfills.models import ServedPlace, Site, SiteEvent
@@ -35,7 +36,6 @@ MAX_ROWS = 1000
 # Villages are a position and a population each: a rural province's worth in one file (3,300 rows are
 # checked and stored in about 20 s on SQLite with the whole hierarchy loaded).
 PLACES_MAX_ROWS = 5000
-EARTH_RADIUS_M = 6_371_000
 K = OrgUnit.Kind
 
 # Written in the reader's language; read back in Persian, English or the active language.
@@ -240,14 +240,6 @@ def _text(value):
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return normalize_text(str(value))
-
-
-def distance_m(lat1, lon1, lat2, lon2):
-    """Great-circle distance in metres (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 class PointGrid:

@@ -10,22 +10,14 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from samaneh.core.text import localize_digits
+from samaneh.geo.distance import distance_km_matrix
 from samaneh.services.landfills.models import ServedPlace, Site
 from samaneh.services.landfills.selectors import populations
 
 from .models import Scenario, SiteChoice
 from .solver import FORCED_CLOSED, FORCED_OPEN, PlanningError, Problem
 
-EARTH_RADIUS_KM = 6371.0088
 LIVE_STATUSES = (Site.Status.ACTIVE, Site.Status.CLOSING)
-
-
-def haversine_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance matrix: rows are the first points, columns the second."""
-    lat1, lon1 = np.radians(np.asarray(lat1, float))[:, None], np.radians(np.asarray(lon1, float))[:, None]
-    lat2, lon2 = np.radians(np.asarray(lat2, float))[None, :], np.radians(np.asarray(lon2, float))[None, :]
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
 @dataclass
@@ -120,7 +112,7 @@ def distances(scenario, villages, facilities):
         km = np.array([[scenario.road_km.get(v.code, {}).get(f.code, np.inf) for v in villages] for f in facilities],
                       dtype=float)
         return km
-    return haversine_km([f.latitude for f in facilities], [f.longitude for f in facilities],
+    return distance_km_matrix([f.latitude for f in facilities], [f.longitude for f in facilities],
                         [v.latitude for v in villages], [v.longitude for v in villages])
 
 

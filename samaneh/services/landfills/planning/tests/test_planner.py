@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from samaneh.accounts.roles import Role
 from samaneh.services.landfills.models import ServedPlace, Site
 from samaneh.services.landfills.planning.models import Candidate, Scenario, ScenarioRun, SiteChoice
-from samaneh.services.landfills.planning.planner import haversine_km
+from samaneh.geo.distance import distance_km_matrix
 from tests.factories import RoleFactory
 
 V1 = (35.84, 50.93)
@@ -62,7 +62,7 @@ def _run(client, scenario, django_capture_on_commit_callbacks):
     return scenario.runs.get()
 
 
-V1_V1B_KM = float(haversine_km([V1[0]], [V1[1]], [V1B[0]], [V1B[1]])[0, 0])
+V1_V1B_KM = float(distance_km_matrix([V1[0]], [V1[1]], [V1B[0]], [V1B[1]])[0, 0])
 
 
 def _run_with_upgrades(client, tree, area, callbacks, cost):
