@@ -260,6 +260,10 @@ EXTRA_CLOSED_DAYS = {}
 COMPLAINTS_OBJECTION_DAYS = 10
 COMPLAINTS_DUPLICATE_METERS = 200
 COMPLAINTS_DUPLICATE_DAYS = 30
+# Landfill bank: complaints in these categories (service codes, sub-categories included) filed within this
+# distance of a site in the last year count as that site's complaints from the complaints service.
+LANDFILL_COMPLAINT_CATEGORIES = ("landfill-nuisance", "illegal-dumping")
+LANDFILL_COMPLAINT_RADIUS_M = 3000
 # Attachments: types sniffed from content, size cap enforced while streaming.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")

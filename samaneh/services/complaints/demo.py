@@ -27,6 +27,8 @@ DEMO_CATEGORIES = [
     ("waste", "پسماند", K.BOTH, R.LOCAL, "", [
         ("waste-collection", "جمع‌آوری پسماند", K.BOTH, R.LOCAL, "زباله سطل مخزن"),
         ("illegal-dumping", "تخلیه غیرمجاز نخاله و زباله", K.COMPLAINT, R.LOCAL, "نخاله ضایعات ساختمانی"),
+        ("landfill-nuisance", "بو، دود یا شیرابه محل دفن پسماند", K.COMPLAINT, R.LOCAL,
+         "بو دود آتش شیرابه محل دفن زباله سوزاندن"),
     ]),
     ("roads", "معابر و راه‌ها", K.BOTH, R.LOCAL, "", [
         ("potholes", "چاله و خرابی آسفالت", K.BOTH, R.LOCAL, "آسفالت چاله دست‌انداز"),

@@ -43,6 +43,24 @@ def category_groups():
     return [(top, sorted(leaves, key=_order)) for top, leaves in ordered]
 
 
+def located_points(*, category_codes, since, within=None):
+    """[(latitude, longitude)] of every complaint filed since `since` with a point, in the categories with
+    these service codes or below them, leaving out duplicates merged into another — for other services
+    that count complaints around a place (the landfill bank). No content, no one's identity: only points.
+    `within` = (lat_min, lat_max, lon_min, lon_max) narrows it in the database."""
+    ids = set(Category.objects.filter(service_code__in=category_codes).values_list("pk", flat=True))
+    frontier = ids
+    while frontier:
+        frontier = set(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    found = Complaint.objects.filter(category_id__in=ids, case__created_at__gte=since, merged_into__isnull=True,
+                                     latitude__isnull=False, longitude__isnull=False)
+    if within is not None:
+        lat_min, lat_max, lon_min, lon_max = within
+        found = found.filter(latitude__range=(lat_min, lat_max), longitude__range=(lon_min, lon_max))
+    return [(float(lat), float(lon)) for lat, lon in found.values_list("latitude", "longitude")]
+
+
 def _order(category):
     return (category.order, persian_sort_key(category.name)) if category is not None else (0, [])
 

@@ -235,3 +235,38 @@ def create_demo_landfills(provinces=None):
         spec = COUNTY_SEATS[name]
         summary[province.name] = (_places(province, spec, shape), _sites(province, spec, shape))
     return summary
+
+
+# Demo complaints about three open dumps of the first demo province, so that the site pages and the funding
+# priorities show the complaints service as a source: (offset north in metres, text).
+SITE_COMPLAINTS = [
+    (250, "بوی تند زباله از محل تخلیه تا خانه‌های روستا می‌رسد، به‌ویژه عصرها."),
+    (600, "شب گذشته زباله‌ها را آتش زدند و دود به روستا آمد."),
+    (900, "شیرابه زباله به جوی کنار مزرعه راه پیدا کرده است."),
+]
+
+
+def create_demo_site_complaints(citizen=None):
+    """File the demo citizen's complaints (category `landfill-nuisance`) near three demo open dumps: 1, 2
+    and 3 of them. Idempotent (fixed idempotency keys); returns how many cases exist for them."""
+    from django.contrib.auth import get_user_model
+
+    from samaneh.services.complaints.demo import create_demo_categories
+    from samaneh.services.complaints.services import complaint_file
+    from samaneh.web.demo import DEMO_CITIZEN_MOBILE
+
+    citizen = citizen or get_user_model().objects.get(username=DEMO_CITIZEN_MOBILE)
+    category = create_demo_categories()["landfill-nuisance"]
+    dumps = Site.objects.filter(is_demo=True, kind=Site.Kind.OPEN_DUMP, status=Site.Status.ACTIVE).order_by("code")
+    count = 0
+    for number, site in enumerate(dumps[:3], start=1):
+        for meters, text in SITE_COMPLAINTS[:number]:
+            with transaction.atomic():
+                complaint_file(
+                    applicant=citizen, kind="complaint", category=category,
+                    description=f"{DEMO_LABEL} {text}", org_unit=site.org_unit,
+                    latitude=round(site.latitude + meters / 111_000, 6), longitude=round(site.longitude, 6),
+                    address=site.name, idempotency_key=f"demo-landfill-{site.code}-{meters}",
+                )
+            count += 1
+    return count

@@ -1,9 +1,15 @@
 """Every read of the landfill bank, already narrowed to the reader's scope (a site belongs to its unit)."""
+import datetime as dt
+
+import numpy as np
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from samaneh.accounts.roles import Perm
 from samaneh.core.text import normalize_text
 from samaneh.geo import scope
+from samaneh.geo.distance import box, distance_km_matrix
 from samaneh.geo.models import OrgUnit
 from samaneh.services.landfills.models import ServedPlace, Site
 from samaneh.stats.selectors import latest_numbers
@@ -151,3 +157,38 @@ def site_villages(site):
         village.population, village.population_from_stats = _population(
             reported.get(village.pk), place.population if place else None)
     return villages
+
+
+def complaints_near(sites, *, now=None):
+    """{site id: complaints}: how many complaints the complaints service received in the last 365 days within
+    `LANDFILL_COMPLAINT_RADIUS_M` of each site, in `LANDFILL_COMPLAINT_CATEGORIES` (smell, smoke, leachate,
+    illegal dumping). One database read for all the sites (their common box), then exact distances."""
+    from samaneh.services.complaints.selectors import located_points
+
+    sites = list(sites)
+    counts = {site.pk: 0 for site in sites}
+    if not sites:
+        return counts
+    radius = settings.LANDFILL_COMPLAINT_RADIUS_M
+    boxes = np.array([box(site.latitude, site.longitude, radius) for site in sites])
+    within = (boxes[:, 0].min(), boxes[:, 1].max(), boxes[:, 2].min(), boxes[:, 3].max())
+    since = (now or timezone.now()) - dt.timedelta(days=365)
+    points = located_points(category_codes=settings.LANDFILL_COMPLAINT_CATEGORIES, since=since, within=within)
+    if not points:
+        return counts
+    points = np.array(sorted(points))
+    for site, (lat_min, lat_max, _lon_min, _lon_max) in zip(sites, boxes):
+        near = points[np.searchsorted(points[:, 0], lat_min):np.searchsorted(points[:, 0], lat_max, side="right")]
+        if len(near):
+            km = distance_km_matrix([site.latitude], [site.longitude], near[:, 0], near[:, 1])[0]
+            counts[site.pk] = int((km * 1000 <= radius).sum())
+    return counts
+
+
+def with_complaints(sites, *, now=None):
+    """`sites` as a list, each with `complaints_from_service` set (see `complaints_near`)."""
+    sites = list(sites)
+    counts = complaints_near(sites, now=now)
+    for site in sites:
+        site.complaints_from_service = counts[site.pk]
+    return sites

@@ -81,13 +81,14 @@ def _map_context():
 @landfill_staff
 @require_GET
 def detail(request, pk):
-    site = selectors.site_get(request.user, pk)
+    site = selectors.with_complaints([selectors.site_get(request.user, pk)])[0]
     user = request.user
     return render(request, "landfills/detail.html", {
         "site": site,
         "events": history.timeline(site),
         "documents": site.documents.order_by("-uploaded_at"),
         "villages": selectors.site_villages(site),
+        "complaint_radius_km": f"{settings.LANDFILL_COMPLAINT_RADIUS_M / 1000:g}",
         "may_edit": scope.can_act(user, Perm.LANDFILL_EDIT, site.org_unit) and site.review_state != Site.Review.SUBMITTED,
         "may_submit": scope.can_act(user, Perm.LANDFILL_EDIT, site.org_unit)
         and site.review_state in (Site.Review.DRAFT, Site.Review.RETURNED),

@@ -15,7 +15,9 @@ groundwater being safer — and meant to be revised with the weights):
     protected  inside a protected area 1, within 5 km 0.5, no 0
     flood      high-risk flood zone 1, low-risk 0.5, none 0
     soil       permeability high 1, medium 0.5, low 0
-    incidents  (2 × fires + complaints) per year: 0 → 0, ≥ 20 → 1
+    incidents  (2 × fires + complaints) per year: 0 → 0, ≥ 20 → 1; complaints are the larger of the
+               site's recorded yearly figure and what the complaints service received near it in the last
+               year (`selectors.complaints_near`), when the caller has set `complaints_from_service`
     equipment  share missing of fence, bottom lining, leachate collection, daily cover
     intake     daily intake (tonnes): 0 → 0, ≥ 50 → 1 (more people affected)
 
@@ -75,7 +77,8 @@ def _choice(field, table):
 
 
 def _incidents(site):
-    events = 2 * site.fire_incidents_per_year + site.complaints_per_year
+    complaints = max(site.complaints_per_year, getattr(site, "complaints_from_service", 0))
+    events = 2 * site.fire_incidents_per_year + complaints
     return _rising(events, 0, 20), events, True
 
 

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from samaneh.geo import scope
 from samaneh.services.landfills.models import Site
+from samaneh.services.landfills.selectors import with_complaints
 from samaneh.services.landfills.priorities.knapsack import Allocation, knapsack
 from samaneh.services.landfills.priorities.scoring import SiteScore, score_site
 from samaneh.services.landfills.priorities.services import weights_current
@@ -16,7 +17,7 @@ def site_scores(*, user, permission, within=None) -> tuple[list[SiteScore], obje
     sites = scope.narrow(Site.objects.exclude(status=Site.Status.CLOSED), user, permission)
     if within is not None:
         sites = sites.filter(org_unit__path__startswith=within.path)
-    sites = sites.select_related("org_unit", "org_unit__parent")
+    sites = with_complaints(sites.select_related("org_unit", "org_unit__parent"))
     weight_set = weights_current()
     scores = [score_site(site, weight_set.weights) for site in sites]
     scores.sort(key=lambda s: (-s.score, s.site.name))

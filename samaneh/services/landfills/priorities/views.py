@@ -20,6 +20,7 @@ from samaneh.services.landfills.models import Site
 from samaneh.services.landfills.priorities import selectors, services
 from samaneh.services.landfills.priorities.models import WeightSet
 from samaneh.services.landfills.priorities.scoring import CRITERIA, WeightsError, score_site
+from samaneh.services.landfills.selectors import with_complaints
 
 AREA_KINDS = (OrgUnit.Kind.COUNTRY, OrgUnit.Kind.PROVINCE, OrgUnit.Kind.COUNTY)
 MAX_BUDGET_MILLIONS = 100_000_000  # 100,000 billion rials: far above any remediation budget
@@ -107,6 +108,7 @@ def _pdf(template, context, filename):
 @login_required
 def site_detail(request, pk):
     site = scope.get_or_404(Site.objects.select_related("org_unit"), request.user, Perm.LANDFILL_VIEW, pk=pk)
+    site = with_complaints([site])[0]
     weight_set = services.weights_current()
     return render(request, "landfills_priorities/site.html",
                   {"site": site, "score": score_site(site, weight_set.weights), "weight_set": weight_set})

@@ -6,7 +6,10 @@ from shapely.geometry import Point
 from samaneh.geo import boundaries
 from samaneh.geo.models import OrgUnit
 from samaneh.services.landfills import demo, services
+from samaneh.services.complaints.models import Complaint
 from samaneh.services.landfills.models import ServedPlace, Site
+from samaneh.services.landfills.selectors import complaints_near
+from tests.factories import CitizenFactory
 
 K = OrgUnit.Kind
 
@@ -45,3 +48,11 @@ def test_demo_landfills_in_a_small_tehran_tree():
         assert services.point_errors(site.latitude, site.longitude, site.org_unit) == {}
         assert site.remaining_capacity_tonnes <= site.design_capacity_tonnes
         assert site.villages_served.exists() and site.events.exists()
+
+    # Demo complaints about three open dumps: the site pages show 1, 2 and 3 from the complaints service.
+    citizen = CitizenFactory()
+    assert demo.create_demo_site_complaints(citizen) == 6
+    assert demo.create_demo_site_complaints(citizen) == 6  # found again by their idempotency keys
+    assert Complaint.objects.count() == 6
+    dumps = Site.objects.filter(kind=Site.Kind.OPEN_DUMP, status=Site.Status.ACTIVE).order_by("code")[:3]
+    assert [complaints_near(dumps)[site.pk] for site in dumps] == [1, 2, 3]

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from samaneh.geo.demo import create_demo_dehyaris
 from samaneh.itgov.demo import create_demo_itgov
-from samaneh.services.landfills.demo import create_demo_landfills
+from samaneh.services.landfills.demo import create_demo_landfills, create_demo_site_complaints
 from samaneh.services.landfills.planning.demo import create_demo_scenario
 from samaneh.stats.analytics.services import analytics_refresh
 from samaneh.stats.api.demo import create_demo_api_credential
@@ -34,6 +34,7 @@ class Command(BaseCommand):
         api_user, api_password = create_demo_api_credential()
         itgov_profiles = create_demo_itgov()
         landfills = create_demo_landfills()
+        create_demo_site_complaints()
         scenario = create_demo_scenario()
         out = self.stdout
         out.write(f"Demo dehyaris created this run: {len(created)}")
