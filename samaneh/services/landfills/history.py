@@ -3,9 +3,14 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from samaneh.core.templatetags.persian import fa_number
 from samaneh.geo.models import OrgUnit
 from samaneh.services.landfills.models import Site
 from samaneh.services.landfills.services import BOOLEAN_FIELDS, CHOICE_FIELDS
+
+
+# Whole numbers that are years are shown as they are (۱۳۹۸, not ۱٬۳۹۸).
+YEAR_FIELDS = ("opening_year",)
 
 
 @dataclass
@@ -45,7 +50,9 @@ def _show(name, value, units):
     if isinstance(value, list):
         return "، ".join(str(v) for v in value)
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and name not in YEAR_FIELDS:
+        return fa_number(value)  # 15000 → ۱۵٬۰۰۰ (15,000 in English)
     return str(value)
 
 

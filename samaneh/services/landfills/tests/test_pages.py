@@ -156,5 +156,6 @@ def test_editing_an_approved_site_on_the_page_sends_it_back_for_review(client, t
     # While the reviewer has it, the edit page is not offered and the submit is refused.
     detail = client.get(reverse("landfills:detail", args=[site.pk])).content.decode()
     assert reverse("landfills:edit", args=[site.pk]) not in detail
+    assert "۵٬۰۰۰</span> ← <span>۴٬۰۰۰" in detail  # the history groups thousands the Persian way
     response = client.post(reverse("landfills:edit", args=[site.pk]), data)
     assert response.status_code == 400 and "برای بررسی فرستاده شده است" in response.content.decode()
