@@ -54,7 +54,8 @@ def _rising(value, low, high):
 class Criterion:
     key: str
     label: str
-    # scale(site) -> (scaled 0..1, shown fact text, known?)
+    # scale(site) -> (scaled 0..1, shown fact text, known?) or the same with a fourth item: a note on
+    # where the fact came from, shown under it
     scale: callable
 
 
@@ -77,9 +78,14 @@ def _choice(field, table):
 
 
 def _incidents(site):
-    complaints = max(site.complaints_per_year, getattr(site, "complaints_from_service", 0))
+    received = getattr(site, "complaints_from_service", 0)
+    complaints = max(site.complaints_per_year, received)
     events = 2 * site.fire_incidents_per_year + complaints
-    return _rising(events, 0, 20), events, True
+    note = ""
+    if received > site.complaints_per_year:
+        note = _("شکایت‌ها از سامانه شکایات: %(received)s در ۱۲ ماه گذشته (ثبت‌شده برای مرکز: %(recorded)s)") % {
+            "received": received, "recorded": site.complaints_per_year}
+    return _rising(events, 0, 20), events, True, note
 
 
 def _equipment(site):
@@ -146,6 +152,7 @@ class ExplanationRow:
     scaled: float
     weight: float
     points: float  # 100 × weight × scaled
+    note: str = ""
 
 
 @dataclass
@@ -162,7 +169,8 @@ class SiteScore:
 def score_site(site, weights: dict) -> SiteScore:
     rows = []
     for criterion in CRITERIA:
-        scaled, fact, known = criterion.scale(site)
+        scaled, fact, known, *note = criterion.scale(site)
         weight = weights[criterion.key]
-        rows.append(ExplanationRow(criterion.key, criterion.label, fact, known, scaled, weight, 100 * weight * scaled))
+        rows.append(ExplanationRow(criterion.key, criterion.label, fact, known, scaled, weight, 100 * weight * scaled,
+                                   str(note[0]) if note else ""))
     return SiteScore(site=site, score=sum(row.points for row in rows), rows=rows)

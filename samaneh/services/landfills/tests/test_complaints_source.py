@@ -76,6 +76,8 @@ def test_the_larger_of_recorded_and_received_complaints_drives_the_score(tree, p
     assert incidents.fact == 8  # 2 × 1 fire + 6 complaints received
     assert with_service.score > recorded_only.score
     assert with_service.score == pytest.approx(sum(r.points for r in with_service.rows))
+    assert "سامانه شکایات: 6" in incidents.note and "ثبت‌شده برای مرکز: 2" in incidents.note
+    assert next(r for r in recorded_only.rows if r.key == "incidents").note == ""
 
 
 def test_site_and_priority_pages_show_the_complaints_received(client, tree, people, categories):
@@ -87,4 +89,4 @@ def test_site_and_priority_pages_show_the_complaints_received(client, tree, peop
     assert "۲ شکایت در ۱۲ ماه گذشته تا ۳ کیلومتری مرکز" in page
     ranking = client.get(reverse("landfills_priorities:site", args=[site.pk])).content.decode()
     # No fire and none recorded, two received: the incidents criterion reads 2.
-    assert re.search(r"شکایت در سال\)</td>\s*<td>۲</td>", ranking)
+    assert re.search(r"شکایت در سال\)</td>\s*<td>۲<div class=\"small text-muted\">شکایت‌ها از سامانه شکایات: ۲ ", ranking)

@@ -244,3 +244,15 @@ def test_a_search_out_of_time_keeps_its_plan_and_says_it_is_not_proved():
     assert not found.proved
     assert found.total == pytest.approx(root.upper)
     assert np.allclose(found.x.sum(axis=0), 1.0)
+
+
+def test_single_source_answer_is_highs_optimum_not_the_greedy_start():
+    # Found by the test above: given the greedy plan (172) as a start, HiGHS reported 148 but handed back the
+    # start's values. The answer must be the enumerated optimum with the assignment that costs it.
+    problem = Problem(fixed_cost=[23, 72, 29, 36], capacity=[3, 4, 7, 8], demand=[1, 3, 5, 1], single_source=True,
+                      cost=[[5, 37, 23, 12], [3, 10, 4, 31], [np.inf, 17, 6, 54], [28, 37, 59, 55]])
+    assert brute_force_single_source(problem)[0] == 148
+    solution = solve(problem)
+    assert solution.optimal and solution.objective == pytest.approx(148)
+    assert solution.open_facilities == [0, 2, 3]
+    assert [served[0][0] for served in solution.assignment] == [0, 3, 2, 0]
