@@ -81,7 +81,7 @@ def test_register_submit_return_fix_approve(browser, live_server, live_tree, scr
     history = reviewer.locator("#history").inner_text()
     for step in ("ثبت", "ارسال برای بررسی", "بازگشت برای اصلاح", "ویرایش", "تأیید"):
         assert step in history
-    assert "۱۵۰۰۰" in history and "۹۵۰۰" in history  # the fix, old → new
+    assert "۱۵٬۰۰۰" in history and "۹٬۵۰۰" in history  # the fix, old → new (thousands grouped)
     site.refresh_from_db()
     assert site.review_state == "approved" and site.remaining_capacity_tonnes == 9500
     screenshot_page(reviewer, "landfills-detail")
