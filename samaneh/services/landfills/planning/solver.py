@@ -19,8 +19,8 @@ facilities into feasible plans, the first of which is the quick answer. When the
 the plan is proved optimal there; otherwise a split problem goes to `lagrange.search`, a branch and bound
 over the facilities with the Lagrangian bound at every node. Single-source problems take their quick answer
 from the greedy drop heuristic below (the Lagrangian plans are split ones), fix what the bound decides and
-leave the rest to HiGHS on the strong model, starting from the best plan — as does a split problem for
-which no plan was found (HiGHS then proves it infeasible or finds one).
+leave the rest to HiGHS on the strong model, keeping the better of its answer and the best plan — as does a
+split problem for which no plan was found (HiGHS then proves it infeasible or finds one).
 """
 from __future__ import annotations
 
@@ -475,11 +475,9 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
     if relaxed.upper_open is not None and not problem.single_source:
         return _finish(_branch(problem, relaxed, started, deadline, threads, gap, progress), first, progress, None)
 
+    # The fixings may cut off the plan in hand too (only plans at least as dear as it go); it is kept aside
+    # and compared with HiGHS's answer below.
     closed, opened = lagrange.fixings(problem, relaxed, upper=upper, gap=gap)
-    if relaxed.upper_open is not None:
-        # Never fix against the plan in hand, so that it stays a valid start for the search below.
-        closed &= ~relaxed.upper_open | ~problem.openable()
-        opened &= relaxed.upper_open | problem.forced_open()
     reduced = Problem(
         fixed_cost=problem.fixed_cost, capacity=problem.capacity, demand=problem.demand, cost=problem.cost,
         single_source=problem.single_source,
