@@ -226,16 +226,14 @@ def bound(problem, *, upper=np.inf, upper_open=None, upper_x=None, max_iteration
     `gap`, when the step has shrunk to nothing, or at the deadline. `on_plan(total, open_mask, x)` hears of
     every better plan as it is found.
 
-    `lower_y`/`upper_y` (0/1 floats) narrow the facilities further than the problem's own forcing (a node of
-    `search`), `multipliers` starts from given prices instead of each customer's second-cheapest cost,
+    `lower_y`/`upper_y` (0/1 floats, given together) narrow the facilities further than the problem's own
+    forcing (a node of `search`), `multipliers` starts from given prices instead of each customer's second-cheapest cost,
     `tried` is a set of open sets already turned into plans (shared between calls), `cost` the problem's
     `allowed_cost()` when the caller already has it. A bound whose facilities cannot cover the demand is
     infinite: nothing under those fixings is feasible."""
     started = time.perf_counter()
     if lower_y is None:
-        lower_y = problem.forced_open().astype(float)
-    if upper_y is None:
-        upper_y = problem.openable().astype(float)
+        lower_y, upper_y = problem.y_bounds()
     if cost is None:
         cost = problem.allowed_cost()
     demand, capacity, fixed = problem.demand, problem.capacity, problem.fixed_cost
@@ -302,11 +300,9 @@ def bound(problem, *, upper=np.inf, upper_open=None, upper_x=None, max_iteration
 def fixings(problem, result: Bound, *, upper: float, gap: float = 1e-9, lower_y=None, upper_y=None):
     """Facilities whose every plan with the other decision costs at least `upper`: (closed, opened) masks.
     A plan as good as `upper` is already in hand, so the exact search may leave those out. `lower_y` and
-    `upper_y` are the fixings the bound was computed under (default: the problem's own)."""
+    `upper_y` (given together) are the fixings the bound was computed under (default: the problem's own)."""
     if lower_y is None:
-        lower_y = problem.forced_open().astype(float)
-    if upper_y is None:
-        upper_y = problem.openable().astype(float)
+        lower_y, upper_y = problem.y_bounds()
     total_demand = float(problem.demand.sum())
     closed = upper_y < 0.5
     opened = lower_y > 0.5
@@ -353,8 +349,7 @@ def search(problem, root: Bound, *, deadline=None, threads=None, gap=1e-9, node_
     share of the tree settled so far (Σ 2^-depth over settled nodes). `node_iterations`: 80 measured
     best on capb:6000/7000 and capc:5750 (fewer steps leave looser bounds and two to four times the nodes,
     more spend the time on nodes that would have been dropped anyway); 30–60 suit the 50-site problems.
-    Returns a `Found`; `proved` is False
-    only when the deadline stopped the search."""
+    Returns a `Found`; `proved` is False only when the deadline stopped the search."""
     cost = problem.allowed_cost()
     tried = set()
     best = [root.upper, root.upper_open, root.upper_x]

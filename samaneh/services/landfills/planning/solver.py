@@ -93,6 +93,11 @@ class Problem:
                 mask[i] = True
         return mask
 
+    def y_bounds(self):
+        """(lower, upper) of every facility's open/closed variable as 0/1 floats: 1 below where forced open,
+        0 above where forced closed."""
+        return self.forced_open().astype(float), self.openable().astype(float)
+
     def allowed_cost(self):
         """`cost` with +inf also on every pair of a facility forced closed."""
         return np.where(self.openable()[:, None], self.cost, np.inf)
@@ -315,8 +320,7 @@ def _build(problem: Problem):
     col_cost = np.concatenate((problem.fixed_cost, problem.cost[pair_i, pair_j]))
     col_lower = np.zeros(m + k)
     col_upper = np.ones(m + k)
-    col_upper[:m] = openable.astype(float)
-    col_lower[:m] = problem.forced_open().astype(float)
+    col_lower[:m], col_upper[:m] = problem.y_bounds()
     inf = highspy.kHighsInf
     row_lower = np.concatenate((np.ones(n), np.full(m, -inf), [demand.sum()]))
     row_upper = np.concatenate((np.ones(n), np.zeros(m), [inf]))
@@ -499,13 +503,7 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
     # objective while `getSolution()` returns the start's values (found by the single-source test against
     # enumeration). The plan in hand is compared after the run instead.
     if progress:
-        last = [0.0]
-
         def report(event):
-            now = time.perf_counter()
-            if now - last[0] < 0.5:
-                return
-            last[0] = now
             mip_gap = event.data_out.mip_gap
             if np.isfinite(mip_gap) and mip_gap < 1:
                 fraction = 0.3 + 0.65 * max(0.0, min(1.0, 1 - mip_gap * 10))
@@ -513,7 +511,7 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
                 fraction = 0.35
             progress("exact", fraction, "جست‌وجوی جواب دقیق")
 
-        h.cbMipInterrupt.subscribe(report)
+        h.cbMipInterrupt.subscribe(_at_most_every(REPORT_SECONDS, report))
     h.run()
     model_status = h.getModelStatus()
     seconds = time.perf_counter() - started
@@ -555,18 +553,31 @@ def _branch(problem, relaxed, started, deadline, threads, gap, progress):
 
     report = None
     if progress:
-        last = [0.0]
-
         def report(nodes, fraction):
-            now = time.perf_counter()
-            if now - last[0] >= 0.5:
-                last[0] = now
-                progress("exact", 0.3 + 0.65 * fraction, f"جست‌وجوی جواب دقیق ({_fa(nodes)} گره بررسی شد)")
+            progress("exact", 0.3 + 0.65 * fraction, f"جست‌وجوی جواب دقیق ({_fa(nodes)} گره بررسی شد)")
 
+        report = _at_most_every(REPORT_SECONDS, report)
     found = lagrange.search(problem, relaxed, deadline=deadline, threads=threads, gap=gap, on_progress=report)
     return _solution_from(problem, found.open_mask.astype(float), found.x, found.proved,
                           time.perf_counter() - started, "lagrange",
                           "Optimal" if found.proved else "Time limit reached")
+
+
+# The exact search reports its progress at most this often (each report is a database write in the planner).
+REPORT_SECONDS = 0.5
+
+
+def _at_most_every(seconds, call):
+    """`call`, passed on at most once every `seconds`; the calls in between are dropped."""
+    last = [-np.inf]
+
+    def throttled(*args):
+        now = time.perf_counter()
+        if now - last[0] >= seconds:
+            last[0] = now
+            call(*args)
+
+    return throttled
 
 
 def _finish(result, first, progress, mip_gap):
