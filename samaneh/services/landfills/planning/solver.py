@@ -98,6 +98,16 @@ class Problem:
         0 above where forced closed."""
         return self.forced_open().astype(float), self.openable().astype(float)
 
+    def fixed(self, closed, opened):
+        """The same problem with the facilities of the two masks forced closed and forced open (on top of
+        the forcing it has)."""
+        return Problem(
+            fixed_cost=self.fixed_cost, capacity=self.capacity, demand=self.demand, cost=self.cost,
+            single_source=self.single_source,
+            forced={**self.forced, **{int(i): FORCED_CLOSED for i in np.flatnonzero(closed)},
+                    **{int(i): FORCED_OPEN for i in np.flatnonzero(opened)}},
+        )
+
     def allowed_cost(self):
         """`cost` with +inf also on every pair of a facility forced closed."""
         return np.where(self.openable()[:, None], self.cost, np.inf)
@@ -482,12 +492,7 @@ def solve(problem: Problem, *, time_limit: float | None = None, exact: bool = Tr
     # The fixings may cut off the plan in hand too (only plans at least as dear as it go); it is kept aside
     # and compared with HiGHS's answer below.
     closed, opened = lagrange.fixings(problem, relaxed, upper=upper, gap=gap)
-    reduced = Problem(
-        fixed_cost=problem.fixed_cost, capacity=problem.capacity, demand=problem.demand, cost=problem.cost,
-        single_source=problem.single_source,
-        forced={**{int(i): FORCED_CLOSED for i in np.flatnonzero(closed)},
-                **{int(i): FORCED_OPEN for i in np.flatnonzero(opened)}},
-    )
+    reduced = problem.fixed(closed, opened)
     arrays, pair_i, pair_j = _build(reduced)
     h = _highs_model(arrays, threads)
     # x_ij ≤ y_i says nothing when y_i is fixed: only the undecided facilities get their strong rows.

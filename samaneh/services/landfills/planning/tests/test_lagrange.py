@@ -102,10 +102,7 @@ def test_fixings_keep_a_plan_as_good_as_the_optimum(problem):
     optimum = brute_split(problem)
     result = lagrange.bound(problem, max_iterations=300)
     closed, opened = lagrange.fixings(problem, result, upper=result.upper)
-    forced = {**{int(i): FORCED_CLOSED for i in np.flatnonzero(closed)},
-              **{int(i): FORCED_OPEN for i in np.flatnonzero(opened)}}
-    restricted = Problem(fixed_cost=problem.fixed_cost, capacity=problem.capacity, demand=problem.demand,
-                         cost=problem.cost, forced=forced)
+    restricted = problem.fixed(closed, opened)
     # Either the plan in hand is optimal or the fixed problem still reaches the optimum.
     assert min(result.upper, brute_split(restricted)) == pytest.approx(optimum, rel=1e-9, abs=1e-6)
 
@@ -172,12 +169,6 @@ def test_local_search_only_ever_improves_a_plan_and_keeps_it_feasible(problem):
     assert total == pytest.approx(plan.cost + float(problem.fixed_cost[open_mask].sum()))
 
 
-def _forced(problem, lower_y, upper_y):
-    return Problem(fixed_cost=problem.fixed_cost, capacity=problem.capacity, demand=problem.demand,
-                   cost=problem.cost, forced={**{int(i): FORCED_CLOSED for i in np.flatnonzero(upper_y < 0.5)},
-                                              **{int(i): FORCED_OPEN for i in np.flatnonzero(lower_y > 0.5)}})
-
-
 @settings(max_examples=40, deadline=None)
 @given(problem=problems(), data=st.data())
 def test_a_node_bound_never_exceeds_the_optimum_under_its_fixings(problem, data):
@@ -185,7 +176,7 @@ def test_a_node_bound_never_exceeds_the_optimum_under_its_fixings(problem, data)
                                max_size=problem.m))
     lower_y = np.array([s == "open" for s in state], dtype=float)
     upper_y = np.array([s != "closed" for s in state], dtype=float)
-    optimum = brute_split(_forced(problem, lower_y, upper_y))
+    optimum = brute_split(problem.fixed(upper_y < 0.5, lower_y > 0.5))
     start = lagrange.bound(problem, max_iterations=5)
     node = lagrange.bound(problem, max_iterations=100, lower_y=lower_y, upper_y=upper_y,
                           multipliers=start.multipliers, step=0.5, patience=5)
